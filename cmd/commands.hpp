@@ -1,0 +1,24 @@
+// Subcommand registration. Each subcommand lives in its own cmd/<name>.cpp and
+// adds itself to the CLI11 app; main.cpp only wires them and maps exceptions to
+// exit codes (docs/exit-codes.md).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace seam::cmd {
+
+// Exit codes shared by every subcommand.
+enum Exit : int {
+  kOk = 0,
+  kError = 1,        // runtime failure: database unreachable, server error
+  kDifferences = 2,  // `diff --exit-code` found differences; lint found forbidden hazards
+  kUsage = 64,       // bad flags or arguments
+  kInput = 65,       // bad desired-state SQL (file:line:col in the message)
+  kUnsupported = 69, // the input asks for something seam does not support (yet)
+};
+
+void register_dev(CLI::App& app);
+void register_inspect(CLI::App& app);
+void register_diff(CLI::App& app);
+
+}  // namespace seam::cmd
