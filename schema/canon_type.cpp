@@ -1,0 +1,91 @@
+#include "schema/canon_type.hpp"
+
+#include <map>
+
+#include "schema/canon.hpp"
+
+namespace seam::schema {
+
+namespace {
+
+// Internal type names and the spelling format_type() prints for them.
+const std::map<std::string, std::string>& sql_names() {
+  static const std::map<std::string, std::string> m = {
+      {"int2", "smallint"},
+      {"int4", "integer"},
+      {"int8", "bigint"},
+      {"float4", "real"},
+      {"float8", "double precision"},
+      {"bool", "boolean"},
+      {"varchar", "character varying"},
+      {"timestamp", "timestamp without time zone"},
+      {"timestamptz", "timestamp with time zone"},
+      {"time", "time without time zone"},
+      {"timetz", "time with time zone"},
+      {"varbit", "bit varying"},
+      {"decimal", "numeric"},
+  };
+  return m;
+}
+
+std::string typmod_list(const PgQuery__TypeName* t) {
+  std::string out;
+  for (size_t i = 0; i < t->n_typmods; i++) {
+    const PgQuery__Node* m = t->typmods[i];
+    std::string v;
+    if (m->node_case == PG_QUERY__NODE__NODE_A_CONST) {
+      const PgQuery__AConst* c = m->a_const;
+      if (c->val_case == PG_QUERY__A__CONST__VAL_IVAL)
+        v = std::to_string(c->ival->ival);
+      else if (c->val_case == PG_QUERY__A__CONST__VAL_SVAL)
+        v = c->sval->sval;
+      else if (c->val_case == PG_QUERY__A__CONST__VAL_FVAL)
+        v = c->fval->fval;
+    } else if (m->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
+      v = pgq::deparse_expr(m);
+    }
+    out += (i ? "," : "") + v;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string format_type_name(const PgQuery__TypeName* t) {
+  std::vector<std::string> names = pgq::names_of(t->names, t->n_names);
+  bool builtin = false;
+  if (names.size() >= 2 && (names[0] == "pg_catalog" || names[0] == "public")) {
+    builtin = names[0] == "pg_catalog";
+    names.erase(names.begin());
+  }
+  std::string mods = typmod_list(t);
+  std::string base;
+  if (names.size() == 1) {
+    const std::string& n = names[0];
+    auto it = sql_names().find(n);
+    if (it != sql_names().end()) {
+      base = it->second;
+      // format_type puts the precision after the first word: timestamp(3) with time zone
+      if (!mods.empty() && (n == "timestamp" || n == "timestamptz" || n == "time" || n == "timetz")) {
+        size_t sp = base.find(' ');
+        base = base.substr(0, sp) + "(" + mods + ")" + base.substr(sp);
+        mods.clear();
+      }
+    } else if (n == "bpchar") {
+      base = mods.empty() ? "bpchar" : "character";
+    } else if (n == "interval" && builtin && !mods.empty()) {
+      base = "interval";  // field-restricted intervals keep their numeric typmods here
+    } else {
+      // pg_catalog names print bare even when they are keywords (numeric, bit)
+      base = builtin ? n : quote_ident(n);
+    }
+  } else {
+    for (size_t i = 0; i < names.size(); i++) base += (i ? "." : "") + quote_ident(names[i]);
+  }
+  if (!mods.empty()) base += "(" + mods + ")";
+  if (t->n_array_bounds) base += "[]";
+  if (t->pct_type) base += "%TYPE";
+  return base;
+}
+
+}  // namespace seam::schema
