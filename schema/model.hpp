@@ -215,6 +215,10 @@ struct View {
   std::vector<std::string> columns;  // explicit column names, when given
   std::string with;  // options: check_option, security_barrier, security_invoker
   std::map<std::string, std::string> column_comments;
+  // Views and tables this view's query reads, when known (the inspector fills it
+  // from pg_depend/pg_rewrite); used only to order CREATE VIEW statements, not
+  // part of the view's identity. Empty = unknown (renderers fall back to name order).
+  std::vector<QualName> deps;
   std::string comment;
   SourcePos pos;
   Annotations notes;
