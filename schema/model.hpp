@@ -300,6 +300,11 @@ struct Catalog {
   std::map<QualName, View> views;
   std::map<std::string, Function> functions;  // keyed by signature()
   std::map<std::pair<QualName, std::string>, Trigger> triggers;  // (table, name)
+  // Objects present in the source that the model cannot represent yet (e.g.
+  // "aggregate public.my_sum(integer)"), one sentence each, sorted. The live
+  // inspector fills it instead of silently dropping them; callers decide
+  // whether to refuse (UnsupportedError) or warn.
+  std::vector<std::string> unsupported;
 
   const Table* find_table(const QualName& n) const;
   Table* find_table(const QualName& n);
