@@ -38,4 +38,11 @@ Expr canon_query(std::string_view sql);
 // "public.mood[]") - parses "SELECT NULL::<type>".
 std::string canon_type(std::string_view sql_type);
 
+// Canonical partition bound from "FOR VALUES FROM (...) TO (...)", "FOR VALUES
+// IN (...)", "FOR VALUES WITH (modulus m, remainder r)" or "DEFAULT" (the
+// output of pg_get_expr(relpartbound, oid)).
+Expr canon_partition_bound(std::string_view bound_sql);
+// Canonical partition key from "RANGE (a, lower(b))" (pg_get_partkeydef output).
+PartitionSpec canon_partition_key(std::string_view key_sql);
+
 }  // namespace seam::schema
