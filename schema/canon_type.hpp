@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "schema/model.hpp"
 #include "schema/pgq.hpp"
 
 namespace seam::schema {
@@ -16,4 +17,13 @@ std::string format_type_name(const PgQuery__TypeName* t);
 // adds, output-column aliases it adds or drops).
 void canon_view_tree(pgq::Arena& a, PgQuery__Node* stmt);
 
+}  // namespace seam::schema
+
+namespace seam::schema {
+// Partition clauses straight from parse nodes (used by the loader and by the
+// text entry points in canon.hpp).
+Expr partition_bound_from(const PgQuery__PartitionBoundSpec* b);
+PartitionSpec partition_key_from(const PgQuery__PartitionSpec* s);
+// Dotted name from a list of String nodes, quoted per part, default schemas dropped.
+std::string qualified_list(PgQuery__Node** items, size_t n);
 }  // namespace seam::schema
