@@ -148,7 +148,10 @@ pid_t spawn(const std::vector<std::string>& argv_in, const SpawnOptions& opts) {
     for (int sig : {SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2})
       signal(sig, SIG_DFL);
     if (!opts.cwd.empty() && chdir(opts.cwd.c_str()) != 0) child_fail(efd, kChdir);
-    execve(argv[0], argv.data(), envp.data());
+    if (opts.search_path)
+      execvpe(argv[0], argv.data(), envp.data());
+    else
+      execve(argv[0], argv.data(), envp.data());
     child_fail(efd, kExec);
   }
   close(errpipe[1]);

@@ -35,9 +35,11 @@ struct SpawnOptions {
   // Environment: ours, minus these names, plus these NAME=value entries.
   std::vector<std::string> unset_env;
   std::vector<std::string> set_env;
+  // Look argv[0] up in $PATH when it has no slash (otherwise it must be a path).
+  bool search_path = false;
 };
 
-// fork + exec argv[0] (an absolute path). Throws std::runtime_error when the
+// fork + exec argv[0]. Throws std::runtime_error when the
 // fork, the user switch or the exec fails, with the reason the child reported.
 pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& opts);
 
