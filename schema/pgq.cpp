@@ -68,6 +68,19 @@ PgQuery__Node* make_string(Arena& a, std::string_view s) {
   return n;
 }
 
+std::string deparse_stmt(const PgQuery__Node* stmt) {
+  PgQuery__RawStmt raw;
+  pg_query__raw_stmt__init(&raw);
+  raw.stmt = const_cast<PgQuery__Node*>(stmt);
+  PgQuery__RawStmt* stmts[1] = {&raw};
+  PgQuery__ParseResult pr;
+  pg_query__parse_result__init(&pr);
+  pr.version = PG_VERSION_NUM;
+  pr.n_stmts = 1;
+  pr.stmts = stmts;
+  return deparse(&pr);
+}
+
 std::string deparse_expr(const PgQuery__Node* expr) {
   Arena a;
   auto* rt = a.make<PgQuery__ResTarget>();

@@ -47,6 +47,8 @@ Tree parse(std::string_view sql);
 // Deparse a whole parse result back into SQL (statements joined by "; ").
 std::string deparse(const PgQuery__ParseResult* r);
 
+// Deparse one statement node (e.g. a view's SelectStmt).
+std::string deparse_stmt(const PgQuery__Node* stmt);
 // Deparse one expression node as it would appear in a select list.
 std::string deparse_expr(const PgQuery__Node* n);
 

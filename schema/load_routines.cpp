@@ -1,0 +1,139 @@
+// CREATE FUNCTION / PROCEDURE and CREATE TRIGGER.
+#include <algorithm>
+
+#include "schema/load_ctx.hpp"
+
+namespace seam::schema {
+
+namespace {
+
+std::string param_mode(PgQuery__FunctionParameterMode m) {
+  switch (m) {
+    case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_OUT: return "OUT";
+    case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_INOUT: return "INOUT";
+    case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_VARIADIC: return "VARIADIC";
+    case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE: return "TABLE";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+void Loader::create_function(const PgQuery__CreateFunctionStmt* s) {
+  Function f;
+  f.name = qualify(s->funcname, s->n_funcname, -1);
+  f.procedure = s->is_procedure;
+  f.pos = pos(-1);
+  f.notes = stmt_annotations();
+  std::vector<std::string> table_cols, outs;
+  for (size_t i = 0; i < s->n_parameters; i++) {
+    const PgQuery__FunctionParameter* p = s->parameters[i]->function_parameter;
+    FunctionArg a;
+    a.mode = param_mode(p->mode);
+    a.name = p->name ? p->name : "";
+    a.type = type_name(p->arg_type);
+    if (p->defexpr) a.default_expr = expr(p->defexpr);
+    if (a.mode == "TABLE") table_cols.push_back(quote_ident(a.name) + " " + a.type);
+    if (a.mode == "OUT" || a.mode == "INOUT") outs.push_back(a.type);
+    f.args.push_back(std::move(a));
+  }
+  if (!table_cols.empty()) {
+    f.returns = "TABLE(";
+    for (size_t i = 0; i < table_cols.size(); i++) f.returns += (i ? ", " : "") + table_cols[i];
+    f.returns += ")";
+  } else if (s->return_type) {
+    f.returns = (s->return_type->setof ? "SETOF " : "") + type_name(s->return_type);
+  } else if (!f.procedure) {
+    if (outs.empty()) fail(-1, "function " + f.name.str() + " has no RETURNS clause and no OUT parameters");
+    f.returns = outs.size() == 1 ? outs[0] : "record";
+  }
+  bool cost_set = false, rows_set = false;
+  for (size_t i = 0; i < s->n_options; i++) {
+    const PgQuery__DefElem* d = s->options[i]->def_elem;
+    std::string k = d->defname ? d->defname : "";
+    if (k == "as") {
+      const PgQuery__List* l = d->arg->list;
+      if (l->n_items != 1) unsupported(d->location, "functions in C (AS 'obj_file', 'link_symbol') are not supported");
+      f.body = node_string(l->items[0]);
+    } else if (k == "language") {
+      f.language = node_string(d->arg);
+      for (auto& c : f.language) c = static_cast<char>(tolower(c));
+    } else if (k == "volatility") {
+      f.volatility = node_string(d->arg)[0];
+    } else if (k == "strict") {
+      f.strict = node_string(d->arg) == "true";
+    } else if (k == "security") {
+      f.security_definer = node_string(d->arg) == "true";
+    } else if (k == "leakproof") {
+      f.leakproof = node_string(d->arg) == "true";
+    } else if (k == "parallel") {
+      f.parallel = node_string(d->arg)[0];
+    } else if (k == "cost") {
+      f.cost = std::stod(node_string(d->arg));
+      cost_set = true;
+    } else if (k == "rows") {
+      f.rows = std::stod(node_string(d->arg));
+      rows_set = true;
+    } else if (k == "set") {
+      const PgQuery__VariableSetStmt* v = d->arg->variable_set_stmt;
+      std::string val;
+      for (size_t j = 0; j < v->n_args; j++) val += (j ? ", " : "") + node_string(v->args[j]);
+      f.config.push_back(std::string(v->name ? v->name : "") + "=" + val);
+    } else if (k == "window") {
+      unsupported(d->location, "window functions are not supported");
+    } else if (k == "support") {
+      unsupported(d->location, "SUPPORT functions are not supported");
+    } else {
+      unsupported(d->location, "function option " + k + " is not supported");
+    }
+  }
+  if (s->sql_body) {
+    // SQL-standard body (BEGIN ATOMIC ... END / RETURN expr): kept as deparsed text.
+    f.body = "sql-standard body";
+    unsupported(-1, "SQL-standard function bodies (BEGIN ATOMIC / RETURN) are not supported yet; use AS $$ ... $$");
+  }
+  if (f.language.empty()) fail(-1, "no language specified for " + f.name.str());
+  if (!cost_set) f.cost = (f.language == "c" || f.language == "internal") ? 1 : 100;
+  if (!rows_set) f.rows = f.returns.rfind("SETOF ", 0) == 0 || f.returns.rfind("TABLE(", 0) == 0 ? 1000 : 0;
+  std::sort(f.config.begin(), f.config.end());
+  std::string sig = f.signature();
+  auto it = cat.functions.find(sig);
+  if (it != cat.functions.end() && !s->replace)
+    fail(-1, "function " + sig + " is already defined at " + it->second.pos.str());
+  cat.functions[sig] = std::move(f);
+}
+
+void Loader::create_trigger(const PgQuery__CreateTrigStmt* s) {
+  Trigger t;
+  t.name = s->trigname ? s->trigname : "";
+  t.table = qualify(s->relation);
+  t.pos = pos(-1);
+  t.notes = stmt_annotations();
+  // TRIGGER_TYPE_* bits from PostgreSQL's pg_trigger.h
+  t.timing = s->timing & 2 ? "BEFORE" : s->timing & 64 ? "INSTEAD OF" : "AFTER";
+  if (s->events & 4) t.events.push_back("INSERT");
+  if (s->events & 16) t.events.push_back("UPDATE");
+  if (s->events & 8) t.events.push_back("DELETE");
+  if (s->events & 32) t.events.push_back("TRUNCATE");
+  for (size_t i = 0; i < s->n_columns; i++) t.update_columns.push_back(std::string(pgq::str_of(s->columns[i])));
+  t.for_each_row = s->row;
+  if (s->when_clause) t.when = expr(s->when_clause);
+  auto fn = pgq::names_of(s->funcname, s->n_funcname);
+  t.function = fn.size() == 2 ? QualName{fn[0], fn[1]} : QualName{"", fn.back()};  // resolved in finish()
+  for (size_t i = 0; i < s->n_args; i++) t.args.push_back(node_string(s->args[i]));
+  t.constraint_trigger = s->isconstraint;
+  t.deferrable = s->deferrable;
+  t.initially_deferred = s->initdeferred;
+  if (s->constrrel) unsupported(-1, "constraint triggers with FROM are not supported");
+  for (size_t i = 0; i < s->n_transition_rels; i++) {
+    const auto* tr = s->transition_rels[i]->trigger_transition;
+    (tr->is_new ? t.new_table : t.old_table) = tr->name ? tr->name : "";
+  }
+  auto key = std::make_pair(t.table, t.name);
+  auto it = cat.triggers.find(key);
+  if (it != cat.triggers.end() && !s->replace)
+    fail(-1, "trigger " + quote_ident(t.name) + " on " + t.table.str() + " is already defined at " + it->second.pos.str());
+  cat.triggers[key] = std::move(t);
+}
+
+}  // namespace seam::schema
