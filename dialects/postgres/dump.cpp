@@ -121,7 +121,7 @@ void scan(std::string_view t, Refs& out) {
 }
 
 void scan_expr(const std::optional<schema::Expr>& e, Refs& out) {
-  if (detail::has_expr(e)) scan(detail::expr_text(*e), out);
+  if (render_detail::has_expr(e)) scan(render_detail::expr_text(*e), out);
 }
 
 // ---- sections and their order -----------------------------------------------
@@ -147,8 +147,8 @@ std::string header_safe(std::string_view s) {
 }
 
 bool same_expr(const std::optional<schema::Expr>& a, const std::optional<schema::Expr>& b) {
-  if (detail::has_expr(a) != detail::has_expr(b)) return false;
-  if (!detail::has_expr(a)) return true;
+  if (render_detail::has_expr(a) != render_detail::has_expr(b)) return false;
+  if (!render_detail::has_expr(a)) return true;
   return a->canon == b->canon && a->text == b->text;
 }
 
@@ -269,7 +269,7 @@ class Dumper {
         if (!ty.base_type.empty()) scan(ty.base_type, r);
         for (const auto& a : ty.attrs) scan(a.type, r);
         scan_expr(ty.default_expr, r);
-        for (const auto& c : ty.checks) scan(detail::expr_text(c.check), r);
+        for (const auto& c : ty.checks) scan(render_detail::expr_text(c.check), r);
         type_refs_.push_back({i, std::move(r)});
       }
     }
@@ -293,7 +293,7 @@ class Dumper {
       scan(f.returns, r);
       // An SQL-standard body is parsed at CREATE time: what it reads must exist.
       std::string lang = f.language;
-      std::string body = detail::trim(f.body);
+      std::string body = render_detail::trim(f.body);
       if (lang == "sql" && (body.rfind("BEGIN", 0) == 0 || body.rfind("RETURN", 0) == 0 ||
                             body.rfind("begin", 0) == 0 || body.rfind("return", 0) == 0))
         scan(body, r);
@@ -337,7 +337,7 @@ class Dumper {
       size_t i = add(std::string(v.materialized ? "materialized view " : "view ") + quote_qual(name), sql);
       rel_sec_[name] = i;
       Refs r;
-      scan(detail::expr_text(v.query), r);
+      scan(render_detail::expr_text(v.query), r);
       if (!v.deps.empty()) {
         r.names.clear();
         for (const auto& d : v.deps) explicit_deps_.push_back({i, d});

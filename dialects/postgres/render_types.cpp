@@ -6,7 +6,7 @@
 
 namespace seam::pg {
 
-using namespace detail;
+using namespace render_detail;
 using schema::quote_ident;
 using schema::quote_literal;
 using schema::quote_qual;

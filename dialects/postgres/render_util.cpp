@@ -7,7 +7,7 @@
 #include "dialects/postgres/render_create.hpp"
 #include "schema/canon.hpp"
 
-namespace seam::pg::detail {
+namespace seam::pg::render_detail {
 
 using schema::quote_ident;
 
@@ -157,4 +157,4 @@ std::string comment_stmt(const std::string& what, const std::string& comment) {
          ";\n";
 }
 
-}  // namespace seam::pg::detail
+}  // namespace seam::pg::render_detail

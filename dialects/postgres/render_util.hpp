@@ -10,7 +10,7 @@
 
 #include "schema/model.hpp"
 
-namespace seam::pg::detail {
+namespace seam::pg::render_detail {
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // quote_ident over every name, joined by ", ".
@@ -35,4 +35,4 @@ std::string make_object_name(std::string_view name1, std::string_view name2, std
 // "COMMENT ON <what> IS '...';\n" (IS NULL for an empty comment).
 std::string comment_stmt(const std::string& what, const std::string& comment);
 
-}  // namespace seam::pg::detail
+}  // namespace seam::pg::render_detail
