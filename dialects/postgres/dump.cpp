@@ -215,6 +215,11 @@ class Dumper {
         "-- Desired-state schema written by seam inspect.\n"
         "SET check_function_bodies = false;\n";
     for (size_t i : order()) out += "\n-- " + header_safe(sections_[i].header) + "\n" + sections_[i].sql;
+    if (!cat_.unsupported.empty()) {
+      // Said where the reader of the script will look, never dropped silently.
+      out += "\n-- Not in this script: seam cannot represent these objects yet.\n";
+      for (const auto& u : cat_.unsupported) out += "--   " + header_safe(u) + "\n";
+    }
     return out;
   }
 
