@@ -204,8 +204,11 @@ void EmbeddedServer::start_once(const ServerOptions& opts) {
   // Own session: Ctrl-C in `seam dev` reaches seam, which then shuts the
   // server down in order. If seam is killed outright, the kernel sends the
   // postmaster SIGQUIT (immediate shutdown) instead of leaving it running.
+  // The kernel ties that signal to the *thread* that forked, so it is only
+  // armed from the main thread: a server first started from a short-lived
+  // worker thread (a test's) must not die with that thread.
   so.new_session = true;
-  so.parent_death_signal = SIGQUIT;
+  if (gettid() == getpid()) so.parent_death_signal = SIGQUIT;
   pid_ = spawn(postgres, so);
   wait_ready(opts.start_timeout);
 }

@@ -6,7 +6,9 @@
 // SEAM_TEST_PG_VERSION=<N>).
 #include <filesystem>
 #include <regex>
+#include <memory>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -120,6 +122,22 @@ TEST(EmbeddedServer, StartFailureCarriesTheServerLog) {
     ASSERT_TRUE(std::regex_search(msg, m, std::regex(R"((/\S*seam-pg-\w+)/server\.log)"))) << msg;
     EXPECT_FALSE(fs::exists(m[1].str())) << "temporary directory left behind: " << m[1];
   }
+}
+
+TEST(EmbeddedServer, OutlivesTheThreadThatStartedIt) {
+  // The shutdown-on-parent-death signal is per thread; a server first needed
+  // inside a test's worker thread must keep running after that thread ends.
+  std::unique_ptr<seam::pg::EmbeddedServer> s;
+  std::thread t([&] {
+    seam::pg::ServerOptions o;
+    o.major = seam::test::test_pg_major();
+    s = std::make_unique<seam::pg::EmbeddedServer>(o);
+  });
+  t.join();
+  ASSERT_TRUE(s);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE(s->running());
+  EXPECT_EQ(query_value(s->url(), "SELECT 1"), "1");
 }
 
 TEST(FindPgBin, NamesWhereItLookedAndHowToInstall) {
