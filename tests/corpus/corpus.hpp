@@ -1,0 +1,40 @@
+// The external corpus (../shared/corpus): schema-diff cases written by other
+// projects, used as a test suite seam did not write. This header lists the
+// cases and the checks run over them; corpus_main.cpp is the command line.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace seam::corpus {
+
+struct Case {
+  std::string source, name;
+  std::filesystem::path dir;
+  bool from_loads = false, to_loads = false;
+  std::vector<std::string> roles;  // roles.txt: roles the case needs in the cluster
+};
+
+std::filesystem::path default_corpus_dir();  // SEAM_CORPUS_DIR or <repo>/../shared/corpus
+std::vector<Case> read_index(const std::filesystem::path& corpus_dir);
+// Every k-th case so that a sample spreads over all sources (deterministic).
+std::vector<Case> sample(const std::vector<Case>& all, size_t n);
+
+struct Outcome {
+  bool pass = false;
+  std::string reason;  // first line of the failure, grouped in the report
+  std::string detail;  // full failure text
+};
+
+struct Report {
+  std::string title;
+  std::map<std::string, std::pair<int, int>> per_source;  // source -> (passed, total)
+  std::vector<std::pair<std::string, Outcome>> failures;  // "source/case" -> outcome
+  int passed() const;
+  int total() const;
+  std::string markdown(const std::string& command) const;
+};
+
+}  // namespace seam::corpus
