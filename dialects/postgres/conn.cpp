@@ -175,7 +175,9 @@ std::string redact_kv(std::string_view s) {
     }
     if (key == "password") {
       out += kMask;
-      if (!closed) return out;  // unterminated quote: the rest is the secret
+      // Unterminated quote, or text glued to the value: where the secret
+      // ends is unclear, so the rest is masked.
+      if (!closed || (i < s.size() && !space(i))) return out;
     } else {
       std::string red = redact_value(value);
       if (red == value)
