@@ -86,7 +86,7 @@ CREATE INDEX orders_status_idx ON app.orders (status text_pattern_ops, placed_at
 CREATE INDEX orders_note ON app.orders (note);
 CREATE INDEX orders_placed_nf ON app.orders (placed_at NULLS FIRST);
 CREATE UNIQUE INDEX users_lower_name ON users (lower(name) COLLATE "POSIX" DESC) INCLUDE (mood)
-  WITH (fillfactor = 80, deduplicate_items = off);
+  WITH (fillfactor = 80);
 CREATE INDEX users_tags_gin ON users USING gin (tags);
 CREATE INDEX users_name_ccoll ON users (name COLLATE app.ccoll);
 COMMENT ON INDEX users_tags_gin IS 'tag search';
@@ -472,7 +472,7 @@ TEST_F(Inspect, IndexElements) {
   EXPECT_TRUE(ln.elems[0].desc);
   EXPECT_EQ(ln.elems[0].nulls, 0);
   EXPECT_EQ(ln.include, std::vector<std::string>{"mood"});
-  EXPECT_EQ(ln.with, "deduplicate_items=off,fillfactor=80");
+  EXPECT_EQ(ln.with, "fillfactor=80");
 
   EXPECT_EQ(index("public", "users_tags_gin").method, "gin");
   EXPECT_EQ(index("public", "users_tags_gin").comment, "tag search");
