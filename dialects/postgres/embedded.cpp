@@ -83,6 +83,18 @@ fs::path temp_base(bool switching_user) {
   return "/tmp";
 }
 
+// The last `lines` lines of a log file.
+std::string file_tail(const fs::path& path, int lines) {
+  std::ifstream in(path);
+  if (!in) return "(no log at " + path.string() + ")";
+  std::vector<std::string> all;
+  for (std::string line; std::getline(in, line);) all.push_back(std::move(line));
+  size_t from = all.size() > static_cast<size_t>(lines) ? all.size() - lines : 0;
+  std::string out;
+  for (size_t i = from; i < all.size(); ++i) out += all[i] + "\n";
+  return out;
+}
+
 // Line 8 of postmaster.pid is the postmaster's status ("starting", "ready",
 // "stopping"), written by PostgreSQL 10 and later; pg_ctl -w waits on it too.
 std::string postmaster_status(const fs::path& data_dir) {
@@ -151,21 +163,25 @@ void EmbeddedServer::start_once(const ServerOptions& opts) {
   root_ = tmpl;
   fs::create_directory(socket_dir());
   chmod(socket_dir().c_str(), 0700);
-  int log_fd = open(log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (log_fd < 0)
-    throw std::runtime_error("could not create " + log_path().string() + ": " + strerror(errno));
-  struct CloseFd {
-    int fd;
-    ~CloseFd() { close(fd); }
-  } close_log{log_fd};
+  // initdb and the server log separately, so a start failure shows the
+  // server's own messages rather than initdb's chatter.
+  const fs::path initdb_log = root_ / "initdb.log";
+  struct LogFile {
+    int fd = -1;
+    explicit LogFile(const fs::path& p) {
+      fd = open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (fd < 0) throw std::runtime_error("could not create " + p.string() + ": " + strerror(errno));
+    }
+    ~LogFile() { close(fd); }
+  } init_log(initdb_log), server_log(log_path());
   if (user.switch_user) {
-    for (const fs::path& p : {root_, socket_dir(), log_path()}) {
+    for (const fs::path& p : {root_, socket_dir(), initdb_log, log_path()}) {
       if (chown(p.c_str(), user.uid, user.gid) != 0)
         throw std::runtime_error("could not chown " + p.string() + " to " + user.name + ": " +
                                  strerror(errno));
     }
   }
-  SpawnOptions so = server_spawn_options(user, root_, log_fd);
+  SpawnOptions so = server_spawn_options(user, root_, init_log.fd);
 
   // initdb: trust auth for the superuser "postgres", no fsync, C collation so
   // that sort order does not depend on the machine's locales.
@@ -175,8 +191,8 @@ void EmbeddedServer::start_once(const ServerOptions& opts) {
   int rc = wait_exit(spawn(initdb, so));
   if (rc != 0)
     throw std::runtime_error("initdb (" + pg_bin_ + ") failed with exit status " +
-                             std::to_string(rc) + "; end of " + log_path().string() + ":\n" +
-                             log_tail());
+                             std::to_string(rc) + "; end of " + initdb_log.string() + ":\n" +
+                             file_tail(initdb_log, 40));
 
   port_ = opts.port ? opts.port : pick_free_port();
   // Durability off: the cluster is deleted at exit anyway, and tests create
@@ -207,6 +223,7 @@ void EmbeddedServer::start_once(const ServerOptions& opts) {
   // The kernel ties that signal to the *thread* that forked, so it is only
   // armed from the main thread: a server first started from a short-lived
   // worker thread (a test's) must not die with that thread.
+  so.stdout_fd = so.stderr_fd = server_log.fd;
   so.new_session = true;
   if (gettid() == getpid()) so.parent_death_signal = SIGQUIT;
   pid_ = spawn(postgres, so);
@@ -252,16 +269,7 @@ std::string EmbeddedServer::url_for(const std::string& dbname) const {
   return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + uri_encode(dbname);
 }
 
-std::string EmbeddedServer::log_tail(int lines) const {
-  std::ifstream in(log_path());
-  if (!in) return "(no server log at " + log_path().string() + ")";
-  std::vector<std::string> all;
-  for (std::string line; std::getline(in, line);) all.push_back(std::move(line));
-  size_t from = all.size() > static_cast<size_t>(lines) ? all.size() - lines : 0;
-  std::string out;
-  for (size_t i = from; i < all.size(); ++i) out += all[i] + "\n";
-  return out;
-}
+std::string EmbeddedServer::log_tail(int lines) const { return file_tail(log_path(), lines); }
 
 void EmbeddedServer::create_database(const std::string& name) {
   pqxx::connection c{url()};

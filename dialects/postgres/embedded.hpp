@@ -71,7 +71,7 @@ class EmbeddedServer {
   std::filesystem::path log_path() const { return root_ / "server.log"; }
   // The temporary directory that holds everything above; gone after stop().
   const std::filesystem::path& root_dir() const { return root_; }
-  // The last `lines` lines of the server log (initdb output included).
+  // The last `lines` lines of the server log (initdb writes to initdb.log beside it).
   std::string log_tail(int lines = 40) const;
 
   // CREATE DATABASE <name>; the name is quoted, so any text is safe.
