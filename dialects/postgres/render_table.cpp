@@ -1,6 +1,7 @@
 // CREATE TABLE / ALTER TABLE ADD CONSTRAINT / CREATE INDEX rendering, and the
 // comments on tables, columns, constraints and indexes.
 #include <cctype>
+#include <regex>
 
 #include "dialects/postgres/render_create.hpp"
 #include "dialects/postgres/render_util.hpp"
@@ -38,19 +39,19 @@ bool is_number(std::string_view s) {
   return digit;
 }
 
-// glibc locale codesets: the part after the dot in "en_US.utf8" / "C.UTF-8".
+// glibc locale codesets: the part after the dot in "en_US.utf8" / "C.UTF-8"
+// (optionally followed by "@modifier"), matched whole so that a schema-qualified
+// collation like "app.utf8_ci" is not mistaken for one.
 bool is_codeset(std::string_view s) {
   std::string l;
   for (char c : s) {
     if (c == '@') break;
     if (c != '-' && c != '_') l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  static const char* const kPrefixes[] = {"utf8", "iso8859", "euc", "koi8", "cp", "gb", "big5",
-                                          "tis620", "ascii", "ansix3", "latin", "armscii", "georgianps",
-                                          "tcvn", "pt154", "rk1048", "sjis", "shiftjis", "windows"};
-  for (const char* p : kPrefixes)
-    if (l.rfind(p, 0) == 0) return true;
-  return false;
+  static const std::regex kCodeset(
+      "utf8|iso8859\\d+|euc[a-z]{2,3}|koi8[a-z]|cp\\d+|windows\\d+|gb2312|gbk|gb18030|big5|big5hkscs|"
+      "tis620|ascii|ansix3\\.41968|armscii8|georgianps|tcvn57121|pt154|rk1048|sjis|shiftjis|latin\\d+");
+  return std::regex_match(l, kCodeset);
 }
 
 const char* fk_action(char a) {

@@ -124,6 +124,11 @@ CREATE TABLE "Sales Data"."Select" ("From" integer, bag "Sales Data"."Money Bag"
 
 CREATE FUNCTION app.all_users() RETURNS SETOF users LANGUAGE sql STABLE ROWS 20 AS $$ SELECT * FROM users $$;
 
+CREATE FUNCTION app.tab(x int, VARIADIC more int[] DEFAULT '{}') RETURNS TABLE(y int, "Z" text)
+  LANGUAGE sql AS $$ SELECT x, 'a' $$;
+CREATE FUNCTION app.norm(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT lower(t) $$;
+CREATE INDEX users_norm_email ON users (app.norm(email::text));
+
 -- a_view reads b_base_view: name order is the wrong order.
 CREATE VIEW app.b_base_view WITH (security_barrier = true) AS
   SELECT id, email FROM users WHERE score > 0 WITH LOCAL CHECK OPTION;
@@ -143,6 +148,7 @@ CREATE CONSTRAINT TRIGGER order_check AFTER INSERT ON app."Order" DEFERRABLE INI
 CREATE TRIGGER users_audit AFTER UPDATE ON users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION app.touch();
 CREATE TRIGGER a_view_ins INSTEAD OF INSERT ON app.a_view FOR EACH ROW EXECUTE FUNCTION app.touch();
+CREATE FUNCTION app.view_rows() RETURNS SETOF app.a_view LANGUAGE sql AS $$ SELECT * FROM app.a_view $$;
 )SQL";
 
 // SQL-standard bodies (PostgreSQL 14+) are parsed at CREATE time, so this one
@@ -197,6 +203,8 @@ TEST(DumpRoundTrip, DumpLoadsAndReproducesItselfByteForByte) {
   EXPECT_LT(first.find("CREATE VIEW app.b_base_view"), first.find("CREATE VIEW app.a_view"));
   EXPECT_LT(first.find("CREATE TABLE public.users ("), first.find("CREATE FUNCTION app.all_users()"));
   EXPECT_LT(first.find("CREATE FUNCTION app.next_code()"), first.find("CREATE TABLE public.users ("));
+  EXPECT_LT(first.find("CREATE VIEW app.a_view"), first.find("CREATE FUNCTION app.view_rows()"));
+  EXPECT_NE(first.find("RETURNS TABLE(y integer, \"Z\" text)"), std::string::npos);
   if (version >= 140000)
     EXPECT_LT(first.find("CREATE TABLE public.users ("), first.find("CREATE FUNCTION app.user_count()"));
 

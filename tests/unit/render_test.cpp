@@ -520,6 +520,9 @@ TEST(RenderMisc, CollationsAndOptions) {
   EXPECT_EQ(seam::pg::quote_collation("und-x-icu"), "\"und-x-icu\"");
   EXPECT_EQ(seam::pg::quote_collation("en_US.UTF-8"), "\"en_US.UTF-8\"");
   EXPECT_EQ(seam::pg::quote_collation("app.german"), "app.german");
+  EXPECT_EQ(seam::pg::quote_collation("app.utf8_ci"), "app.utf8_ci");
+  EXPECT_EQ(seam::pg::quote_collation("sr_RS.iso88595@latin"), "\"sr_RS.iso88595@latin\"");
+  EXPECT_EQ(seam::pg::quote_collation("C.utf8"), "\"C.utf8\"");
   EXPECT_EQ(seam::pg::quote_collation("My App.Ci"), "\"My App\".\"Ci\"");
   EXPECT_EQ(seam::pg::render_options("fillfactor=70,x=some value,y=-1.5"), "fillfactor=70, x='some value', y=-1.5");
 }
