@@ -28,7 +28,8 @@ std::string ext_member(const std::string& classid, const std::string& objid) {
 }
 
 std::string other_name(const std::string& nsp, const std::string& name) {
-  return nsp == "pg_catalog" || nsp.empty() ? name : nsp + "." + name;
+  if (nsp.empty() || nsp == "pg_catalog" || nsp == "public") return schema::quote_ident(name);
+  return schema::quote_ident(nsp) + "." + schema::quote_ident(name);
 }
 
 schema::Expr expr_of(std::string_view sql, const std::string& what) {
@@ -135,10 +136,13 @@ void inspect_schemas(Ctx& ctx) {
   auto rows = ctx.query(R"(
     SELECT n.nspname, obj_description(n.oid, 'pg_namespace')
     FROM pg_namespace n WHERE n.oid = ANY($1::oid[]))");
+  // initdb comments the public schema; that comment is the server's, not
+  // the user's (as pg_dump treats it).
   for (const auto& r : rows) {
     schema::Schema s;
     s.name = r[0].as<std::string>();
     s.comment = r[1].is_null() ? "" : r[1].as<std::string>();
+    if (s.name == "public" && s.comment == "standard public schema") s.comment.clear();
     ctx.cat.schemas[s.name] = s;
   }
 }
@@ -146,9 +150,14 @@ void inspect_schemas(Ctx& ctx) {
 void inspect_extensions(Ctx& ctx) {
   // Extensions are database-wide: listed whatever the schema filter, so a
   // filtered inspection still knows which extensions its objects may use.
+  // The comment the extension's control file sets is the extension's own,
+  // not the user's: only a changed comment is kept.
   auto rows = ctx.tx.exec(R"(
-    SELECT e.extname, n.nspname, e.extversion, obj_description(e.oid, 'pg_extension')
-    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace)");
+    SELECT e.extname, n.nspname, e.extversion,
+           nullif(obj_description(e.oid, 'pg_extension'), a.comment)
+    FROM pg_extension e
+    JOIN pg_namespace n ON n.oid = e.extnamespace
+    LEFT JOIN pg_available_extensions a ON a.name = e.extname)");
   for (const auto& r : rows) {
     schema::Extension e;
     e.name = r[0].as<std::string>();

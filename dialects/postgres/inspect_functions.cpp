@@ -48,7 +48,10 @@ void inspect_functions(Ctx& ctx) {
     JOIN pg_namespace n ON n.oid = p.pronamespace
     JOIN pg_language l ON l.oid = p.prolang
     WHERE p.pronamespace = ANY($1::oid[])
-      AND NOT )" + ext_member("'pg_proc'::regclass", "p.oid"));
+      AND NOT )" + ext_member("'pg_proc'::regclass", "p.oid") + R"(
+      -- functions made by another object (a range type's constructors) go with it
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                      AND d.objid = p.oid AND d.deptype = 'i'))");
   for (const auto& r : rows) {
     schema::Function f;
     f.name = {r[0].as<std::string>(), r[1].as<std::string>()};

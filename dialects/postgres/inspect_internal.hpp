@@ -41,8 +41,9 @@ struct Ctx {
 // extension, e.g. ext_member("'pg_class'::regclass", "c.oid").
 std::string ext_member(const std::string& classid, const std::string& objid);
 
-// Object names outside the canonical search path are written "schema.name";
-// objects in pg_catalog just "name" (collations, operator classes, operators).
+// A referenced object's name as SQL spells it under the canonical search path
+// (collations, operator classes): each part quote_ident'ed, the schema left
+// out for pg_catalog and public: "C" (quoted), text_pattern_ops, app.ccoll.
 std::string other_name(const std::string& nsp, const std::string& name);
 
 // Canonical Expr of server-printed SQL; the error names what it belongs to.

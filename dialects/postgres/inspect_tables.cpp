@@ -1,8 +1,13 @@
 // Live inspection of tables (columns, constraints, partitioning, inheritance)
-// and sequences. Only what a table declares itself is listed: columns and
-// constraints a child inherits from its parent or partitioned table
-// (attislocal / conislocal false) are implied by the parent, exactly as a
-// `CREATE TABLE ... PARTITION OF` in a file declares none.
+// and sequences.
+//
+// What a child table lists, matching the file loader:
+//  * a partition lists every column (a partition has exactly its parent's
+//    columns, so the loader copies them from the parent);
+//  * an INHERITS child lists only the columns it declares itself
+//    (attislocal), as `CREATE TABLE c (extra int) INHERITS (p)` does;
+//  * neither lists constraints it inherits (conislocal false, or cloned from
+//    the parent's: conparentid set) - they are implied by the parent.
 #include <algorithm>
 #include <map>
 
@@ -103,7 +108,7 @@ void read_columns(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
     LEFT JOIN pg_class sc ON sc.oid = dep.objid AND sc.relkind = 'S'
     LEFT JOIN pg_sequence s ON s.seqrelid = sc.oid
     WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY($1::oid[])
-      AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal
+      AND a.attnum > 0 AND NOT a.attisdropped AND (a.attislocal OR c.relispartition)
     ORDER BY a.attrelid, a.attnum)");
   for (const auto& r : rows) {
     auto it = by_oid.find(r[0].as<unsigned>());
@@ -152,8 +157,8 @@ void read_constraints(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
            con.conindid, am.amname, )") +
                         (pg15 ? "coalesce(i.indnullsnotdistinct, false)" : "false") + R"(,
            pg_get_expr(i.indpred, i.indrelid),
-           (SELECT array_agg(CASE WHEN opn.nspname = 'pg_catalog' THEN o.oprname
-                                  ELSE opn.nspname || '.' || o.oprname END ORDER BY x.n)
+           (SELECT array_agg(CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname
+                                  ELSE quote_ident(opn.nspname) || '.' || o.oprname END ORDER BY x.n)
               FROM unnest(con.conexclop) WITH ORDINALITY x(op, n)
               JOIN pg_operator o ON o.oid = x.op
               JOIN pg_namespace opn ON opn.oid = o.oprnamespace),
@@ -186,9 +191,11 @@ void read_constraints(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
     k.deferrable = r[3].as<bool>();
     k.initially_deferred = r[4].as<bool>();
     k.not_valid = !r[5].as<bool>();
-    k.no_inherit = r[6].as<bool>();
-    if (k.kind != schema::ConstraintKind::Exclude && k.kind != schema::ConstraintKind::Check)
-      k.columns = text_array(r[7]);
+    // connoinherit is also set on index-backed and foreign-key constraints,
+    // which are never inherited anyway; NO INHERIT is a CHECK property.
+    k.no_inherit = k.kind == schema::ConstraintKind::Check && r[6].as<bool>();
+    // conkey: the constrained columns; for EXCLUDE, its plain-column elements.
+    if (k.kind != schema::ConstraintKind::Check) k.columns = text_array(r[7]);
     if (k.kind == schema::ConstraintKind::ForeignKey) {
       k.ref_table = {str(r[8]), str(r[9])};
       k.ref_columns = text_array(r[10]);

@@ -6,6 +6,7 @@
 // ctest runs this once per installed major (inspect_test_pg<N>); statements
 // that need a newer server are added only when the server has them.
 #include <algorithm>
+#include <iostream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -15,6 +16,8 @@
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/inspect.hpp"
 #include "schema/canon.hpp"
+#include "schema/compare.hpp"
+#include "schema/load.hpp"
 #include "tests/support/pg_fixture.hpp"
 
 using seam::schema::Catalog;
@@ -233,6 +236,7 @@ TEST_F(Inspect, SchemasSkipSystemAndLedger) {
   EXPECT_TRUE(cat_->schemas.count("app"));
   EXPECT_TRUE(cat_->schemas.count("public"));
   EXPECT_EQ(cat_->schemas.at("app").comment, "application objects");
+  EXPECT_EQ(cat_->schemas.at("public").comment, "");  // initdb's "standard public schema" is not the user's
   for (const char* s : {"pg_catalog", "information_schema", "pg_toast", "seam"}) EXPECT_FALSE(cat_->schemas.count(s)) << s;
   EXPECT_FALSE(cat_->find_table({"seam", "jobs"}));
 }
@@ -241,6 +245,7 @@ TEST_F(Inspect, ExtensionsListedAndTheirMembersSkipped) {
   ASSERT_TRUE(cat_->extensions.count("citext"));
   EXPECT_EQ(cat_->extensions.at("citext").schema, "public");
   EXPECT_FALSE(cat_->extensions.at("citext").version.empty());
+  EXPECT_EQ(cat_->extensions.at("citext").comment, "");  // the control file's comment is the default
   EXPECT_TRUE(cat_->extensions.count("btree_gist"));
   EXPECT_TRUE(cat_->extensions.count("plpgsql"));
   // citext's type and functions, btree_gist's functions are extension members.
@@ -271,7 +276,7 @@ TEST_F(Inspect, DomainWithChecks) {
   EXPECT_EQ(d.checks[1].check.canon, canon("VALUE > 0"));
   EXPECT_EQ(d.checks[1].comment, "must be positive");
   const auto& code = cat_->types.at({"app", "code"});
-  EXPECT_EQ(code.collation, "C");
+  EXPECT_EQ(code.collation, "\"C\"");  // quote_ident spelling, pg_catalog unqualified
   ASSERT_EQ(code.checks.size(), 1u);
   EXPECT_EQ(code.checks[0].check.canon, canon("VALUE ~ '^[A-Z]+$'"));
 }
@@ -282,12 +287,14 @@ TEST_F(Inspect, CompositeAttributes) {
   ASSERT_EQ(t.attrs.size(), 3u);
   EXPECT_EQ(t.attrs[0].name, "a");
   EXPECT_EQ(t.attrs[0].type, "integer");
-  EXPECT_EQ(t.attrs[1].collation, "C");
+  EXPECT_EQ(t.attrs[1].collation, "\"C\"");
   EXPECT_EQ(t.attrs[2].type, "app.mood");
   // Row types of tables and array types are implicit.
   EXPECT_FALSE(cat_->types.count({"app", "orders"}));
   EXPECT_FALSE(cat_->types.count({"app", "_mood"}));
   EXPECT_TRUE(unsupported_has("range type app.span"));
+  // Its constructor functions belong to it.
+  EXPECT_FALSE(cat_->functions.count("app.span(integer, integer)"));
 }
 
 TEST_F(Inspect, ColumnsTypesDefaultsCollations) {
@@ -300,7 +307,7 @@ TEST_F(Inspect, ColumnsTypesDefaultsCollations) {
   EXPECT_EQ(column(u, "email").comment, "login");
   const auto& name = column(u, "name");
   EXPECT_EQ(name.type, "character varying(80)");
-  EXPECT_EQ(name.collation, "C");
+  EXPECT_EQ(name.collation, "\"C\"");
   ASSERT_TRUE(name.default_expr);
   EXPECT_EQ(name.default_expr->canon, canon("'anon'"));
   EXPECT_EQ(column(u, "mood").type, "app.mood");
@@ -378,6 +385,7 @@ TEST_F(Inspect, PrimaryUniqueCheckConstraints) {
   const auto& pk = constraint(u, "users_pkey");
   EXPECT_EQ(pk.kind, ConstraintKind::PrimaryKey);
   EXPECT_EQ(pk.columns, std::vector<std::string>{"id"});
+  EXPECT_FALSE(pk.no_inherit);  // connoinherit is set on it, but only CHECKs can be NO INHERIT
   const auto& uq = constraint(u, "users_email_key");
   EXPECT_EQ(uq.kind, ConstraintKind::Unique);
   EXPECT_EQ(uq.columns, std::vector<std::string>{"email"});
@@ -426,6 +434,8 @@ TEST_F(Inspect, ExclusionConstraint) {
   EXPECT_EQ(x.kind, ConstraintKind::Exclude);
   EXPECT_EQ(x.method, "gist");
   ASSERT_EQ(x.elems.size(), 2u);
+  EXPECT_EQ(x.columns, (std::vector<std::string>{"room", "during"}));
+  EXPECT_FALSE(x.no_inherit);
   EXPECT_EQ(x.elems[0].column, "room");
   EXPECT_EQ(x.elems[0].exclude_op, "=");
   EXPECT_EQ(x.elems[0].opclass, "");  // btree_gist's gist_int4_ops is the default
@@ -468,7 +478,7 @@ TEST_F(Inspect, IndexElements) {
   EXPECT_TRUE(ln.elems[0].column.empty());
   ASSERT_TRUE(ln.elems[0].expr);
   EXPECT_EQ(ln.elems[0].expr->canon, canon("lower(name)"));
-  EXPECT_EQ(ln.elems[0].collation, "POSIX");
+  EXPECT_EQ(ln.elems[0].collation, "\"POSIX\"");
   EXPECT_TRUE(ln.elems[0].desc);
   EXPECT_EQ(ln.elems[0].nulls, 0);
   EXPECT_EQ(ln.include, std::vector<std::string>{"mood"});
@@ -502,9 +512,11 @@ TEST_F(Inspect, Partitioning) {
   EXPECT_EQ(*p2020.partition_of, (QualName{"app", "events"}));
   EXPECT_EQ(p2020.partition_bound,
             seam::schema::canon_partition_bound("FOR VALUES FROM ('2020-01-01') TO ('2021-01-01')"));
-  // A partition declares nothing itself: columns, the primary key and the
-  // index come from the partitioned table.
-  EXPECT_TRUE(p2020.columns.empty());
+  // A partition lists its (parent's) columns but not the primary key or
+  // index it gets from the partitioned table.
+  ASSERT_EQ(p2020.columns.size(), 4u);
+  EXPECT_EQ(p2020.columns[1].name, "at");
+  EXPECT_TRUE(p2020.columns[1].not_null);
   EXPECT_TRUE(p2020.constraints.empty());
   EXPECT_EQ(table("app", "events_default").partition_bound, seam::schema::canon_partition_bound("DEFAULT"));
   EXPECT_TRUE(cat_->indexes.count({"app", "events_kind"}));
@@ -721,6 +733,61 @@ TEST(Conn, WrongPasswordErrorIsScrubbed) {
     EXPECT_NE(msg.find("no_such_db"), std::string::npos) << msg;
     EXPECT_NE(msg.find("check the database and user names"), std::string::npos) << msg;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Files vs live: the statements of kSchema that the file loader accepts,
+// loaded offline and run on a fresh database, must compare equal. Statements
+// the loader rejects are left out on both sides, except the ones that only
+// create what the model does not hold (a collation) or that the model must
+// not show (seam's ledger schema).
+TEST_F(Inspect, LoaderAgreesWithLiveCatalog) {
+  std::string all = kSchema;
+  if (version_ >= 140000) all += kPg14;
+  if (version_ >= 150000) all += kPg15;
+  std::string loadable, live;
+  for (size_t start = 0, end; (end = all.find(";\n", start)) != std::string::npos; start = end + 2) {
+    std::string stmt = all.substr(start, end + 2 - start);
+    bool live_only = stmt.find("COLLATION") != std::string::npos || stmt.find(" seam") != std::string::npos;
+    bool accepted = !live_only;
+    if (accepted) {
+      try {
+        seam::schema::load_sql(loadable + stmt, "inspect_test.sql");
+      } catch (const std::exception& e) {
+        accepted = false;  // e.g. CREATE POLICY, CREATE AGGREGATE: not modelled yet
+      }
+    }
+    if (accepted) loadable += stmt;
+    if (accepted || live_only) live += stmt;
+  }
+  std::string url = seam::test::fresh_database("inspect_agree");
+  seam::test::run_sql(url, live);
+  auto conn = seam::pg::connect(url);
+  auto diffs = seam::schema::compare(seam::schema::load_sql(loadable, "inspect_test.sql").catalog,
+                                     seam::pg::inspect(*conn));
+  // Known gaps outside the inspector, each pinned to one object and field so
+  // that any other difference fails:
+  //  * the loader quote_ident's EXCLUDE operators ("=" instead of =);
+  //  * the server casts a domain-typed column to its base type inside a
+  //    CHECK ((qty)::integer < 100); canon_expr does not drop that cast yet.
+  const std::vector<std::pair<std::string, std::string>> known = {
+      {"constraint no_overlap on app.bookings", "elements: (room WITH \"=\", during WITH \"&&\")"},
+      {"constraint orders_qty_check on app.orders", "check: qty < 100 vs qty::int < 100"},
+  };
+  std::vector<seam::schema::Difference> unexpected;
+  for (const auto& d : diffs) {
+    bool is_known = false;
+    for (const auto& [object, detail] : known)
+      if (d.object == object && d.detail.rfind(detail, 0) == 0) is_known = true;
+    if (is_known)
+      std::cerr << "note: known gap: " << d.object << ": " << d.detail << "\n";
+    else
+      unexpected.push_back(d);
+  }
+  EXPECT_TRUE(unexpected.empty()) << seam::schema::format_differences(unexpected, 200);
 }
 
 }  // namespace
