@@ -148,7 +148,8 @@ std::string column_def(const schema::Table& t, const schema::Column& c) {
     // A partition's columns come from its parent; only defaults and NOT NULL
     // can be given per partition.
     std::string opts;
-    if (has_expr(c.default_expr) && !c.generated && !c.identity) opts += " DEFAULT " + expr_text(*c.default_expr);
+    if (has_expr(c.default_expr) && !c.generated && !c.identity)
+      opts += " DEFAULT " + b_expr(expr_text(*c.default_expr));
     if (c.not_null) opts += " NOT NULL";
     return opts.empty() ? std::string() : s + " WITH OPTIONS" + opts;
   }
@@ -159,7 +160,7 @@ std::string column_def(const schema::Table& t, const schema::Column& c) {
   } else if (c.identity) {
     s += identity_clause(t, c);
   } else if (has_expr(c.default_expr)) {
-    s += " DEFAULT " + expr_text(*c.default_expr);
+    s += " DEFAULT " + b_expr(expr_text(*c.default_expr));
   }
   if (c.not_null) s += " NOT NULL";
   return s;

@@ -37,7 +37,7 @@ std::string create_sql(const schema::Type& ty) {
     case schema::TypeKind::Domain: {
       s = "CREATE DOMAIN " + quote_qual(ty.name) + " AS " + ty.base_type;
       if (!ty.collation.empty()) s += " COLLATE " + quote_collation(ty.collation);
-      if (has_expr(ty.default_expr)) s += " DEFAULT " + expr_text(*ty.default_expr);
+      if (has_expr(ty.default_expr)) s += " DEFAULT " + b_expr(expr_text(*ty.default_expr));
       if (ty.not_null) s += " NOT NULL";
       std::string later;
       for (const auto& c : ty.checks) {

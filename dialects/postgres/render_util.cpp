@@ -1,6 +1,7 @@
 // Shared text helpers of the PostgreSQL renderers (see render_util.hpp).
 #include "dialects/postgres/render_util.hpp"
 
+#include <cctype>
 #include <cstdint>
 #include <limits>
 
@@ -69,6 +70,54 @@ std::string paren(std::string_view text) {
   std::string t = trim(text);
   if (one_paren_group(t)) return t;
   return "(" + t + ")";
+}
+
+std::string b_expr(std::string_view text) {
+  std::string t = trim(text);
+  // Split at top-level spaces (outside quotes and brackets).
+  std::vector<std::string> tokens(1);
+  int depth = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '\'' || c == '"') {
+      size_t j = i + 1;
+      for (; j < t.size(); ++j) {
+        if (t[j] == c) {
+          if (j + 1 < t.size() && t[j + 1] == c) {
+            ++j;
+            continue;
+          }
+          break;
+        }
+      }
+      tokens.back() += t.substr(i, j - i + 1);
+      i = j;
+      continue;
+    }
+    if (c == '(' || c == '[') ++depth;
+    if (c == ')' || c == ']') --depth;
+    if (depth == 0 && std::isspace(static_cast<unsigned char>(c))) {
+      if (!tokens.back().empty()) tokens.emplace_back();
+      continue;
+    }
+    tokens.back() += c;
+  }
+  if (tokens.size() == 1) return t;
+  // "<operand>::multi word type": the words of PostgreSQL's SQL-standard type names.
+  static const char* const kTypeWords[] = {"varying", "precision", "with", "without", "time", "zone", "to",
+                                           "year", "month", "day", "hour", "minute", "second"};
+  bool cast = tokens[0].find("::") != std::string::npos;
+  for (size_t i = 1; cast && i < tokens.size(); ++i) {
+    std::string w;
+    for (char c : tokens[i]) {
+      if (c == '(' || c == '[') break;
+      w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    bool ok = false;
+    for (const char* k : kTypeWords) ok = ok || w == k;
+    cast = ok;
+  }
+  return cast ? t : paren(t);
 }
 
 std::string index_elem_sql(const schema::IndexElem& e) {

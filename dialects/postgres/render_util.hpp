@@ -20,6 +20,11 @@ const std::string& expr_text(const schema::Expr& e);
 bool has_expr(const std::optional<schema::Expr>& e);
 // "(text)" unless text is already one balanced parenthesised group.
 std::string paren(std::string_view text);
+// An expression where the grammar wants a b_expr (column and domain DEFAULT):
+// bare when that parses the same ("now()", "'x'::character varying"),
+// parenthesised otherwise ("(a AND b)", "(x IS NULL)") - Expr::text has no
+// outer parentheses of its own.
+std::string b_expr(std::string_view text);
 // Trim ASCII whitespace at both ends.
 std::string trim(std::string_view s);
 // One element of an index / exclusion constraint: "lower(email) COLLATE \"C\" text_pattern_ops DESC".

@@ -69,6 +69,8 @@ CREATE TABLE users (
   tags text[] DEFAULT '{}',
   name_upper text GENERATED ALWAYS AS (upper("Name")) STORED,
   best_order integer,
+  flag boolean DEFAULT (1 > 0 AND 2 > 1),
+  seen timestamp DEFAULT (now() AT TIME ZONE 'utc'),
   CONSTRAINT users_email_key UNIQUE (email) INCLUDE ("Name") DEFERRABLE INITIALLY DEFERRED
 );
 COMMENT ON TABLE users IS 'people';

@@ -76,6 +76,31 @@ TEST(RenderTable, QuotesMixedCaseAndReservedNames) {
             ");\n");
 }
 
+TEST(RenderTable, DefaultsAreParenthesisedWhereTheGrammarNeedsIt) {
+  Table t;
+  t.name = {"public", "d"};
+  auto with_default = [](std::string name, std::string type, std::string def) {
+    Column c = col(std::move(name), std::move(type));
+    c.default_expr = ex(std::move(def));
+    return c;
+  };
+  t.columns = {with_default("a", "boolean", "true AND false"),
+               with_default("b", "character varying(5)", "'x'::character varying"),
+               with_default("c", "timestamp without time zone", "'2020-01-01 00:00:00'::timestamp without time zone"),
+               with_default("d", "timestamp without time zone", "now() AT TIME ZONE 'utc'"),
+               with_default("e", "boolean", "x IS NULL"),
+               with_default("f", "integer", "-1")};
+  EXPECT_EQ(create_sql(t),
+            "CREATE TABLE public.d (\n"
+            "    a boolean DEFAULT (true AND false),\n"
+            "    b character varying(5) DEFAULT 'x'::character varying,\n"
+            "    c timestamp without time zone DEFAULT '2020-01-01 00:00:00'::timestamp without time zone,\n"
+            "    d timestamp without time zone DEFAULT (now() AT TIME ZONE 'utc'),\n"
+            "    e boolean DEFAULT (x IS NULL),\n"
+            "    f integer DEFAULT -1\n"
+            ");\n");
+}
+
 TEST(RenderTable, IdentityOptionsOnlyWhereTheyDifferFromTheColumnTypesDefaults) {
   Table t;
   t.name = {"public", "t"};
