@@ -152,6 +152,29 @@ ALTER TABLE users DISABLE TRIGGER users_audit;
 CREATE TRIGGER events_trg AFTER INSERT ON app.events FOR EACH ROW EXECUTE FUNCTION app.touch();
 CREATE TRIGGER active_users_ins INSTEAD OF INSERT ON app.active_users
   FOR EACH ROW EXECUTE FUNCTION app.touch();
+
+CREATE SCHEMA "Odd Schema";
+CREATE TYPE "Odd Schema"."Quote's" AS ENUM ('it''s', 'a "b"', 'UPPER');
+CREATE TABLE "Odd Schema"."Mixed Case" (
+  "Id" int PRIMARY KEY,
+  "two words" text DEFAULT 'x' CHECK ("two words" <> ''),
+  dropme int,
+  q "Odd Schema"."Quote's" DEFAULT 'it''s',
+  ev_id bigint,
+  ev_at date,
+  CONSTRAINT "FK to events" FOREIGN KEY (ev_id, ev_at) REFERENCES app.events (id, at) ON DELETE SET DEFAULT
+);
+ALTER TABLE "Odd Schema"."Mixed Case" DROP COLUMN dropme;
+ALTER TABLE "Odd Schema"."Mixed Case" ADD COLUMN later numeric DEFAULT 1.5;
+CREATE INDEX "Mixed Idx" ON "Odd Schema"."Mixed Case" (("two words" || 'x'), "Id" DESC NULLS FIRST);
+CREATE VIEW app.named_cols (a, b) AS SELECT id, email FROM users;
+CREATE VIEW app.cascaded WITH (check_option = cascaded) AS SELECT id, status FROM app.orders WHERE id > 1;
+CREATE FUNCTION app.audit() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
+CREATE TRIGGER orders_changed AFTER UPDATE ON app.orders FOR EACH ROW
+  WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION app.audit();
+CREATE TABLE app.ev_ref (id bigint, at date, FOREIGN KEY (id, at) REFERENCES app.events (id, at));
+CREATE TABLE app.parted_fk (user_id bigint REFERENCES users (id), at date) PARTITION BY RANGE (at);
+CREATE TABLE app.parted_fk_1 PARTITION OF app.parted_fk FOR VALUES FROM (MINVALUE) TO ('2020-01-01');
 )SQL";
 
 // Statements for newer servers only.
@@ -650,6 +673,35 @@ TEST_F(Inspect, Triggers) {
     EXPECT_NE(key.first.name, "events_2020");
     EXPECT_EQ(tr.name.rfind("RI_ConstraintTrigger", 0), std::string::npos);
   }
+}
+
+TEST_F(Inspect, QuotedNamesDroppedColumnsAndPartitionedForeignKeys) {
+  const auto& t = table("Odd Schema", "Mixed Case");
+  std::vector<std::string> names;
+  for (const auto& c : t.columns) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"Id", "two words", "q", "ev_id", "ev_at", "later"}));
+  EXPECT_EQ(column(t, "q").type, "\"Odd Schema\".\"Quote's\"");
+  EXPECT_EQ(column(t, "q").default_expr->canon, canon("'it''s'"));
+  EXPECT_EQ(cat_->types.at({"Odd Schema", "Quote's"}).labels,
+            (std::vector<std::string>{"it's", "a \"b\"", "UPPER"}));
+  const auto& fk = constraint(t, "FK to events");
+  EXPECT_EQ(fk.ref_table, (QualName{"app", "events"}));
+  EXPECT_EQ(fk.columns, (std::vector<std::string>{"ev_id", "ev_at"}));
+  EXPECT_EQ(fk.on_delete, 'd');
+  const auto& ix = index("Odd Schema", "Mixed Idx");
+  ASSERT_EQ(ix.elems.size(), 2u);
+  EXPECT_EQ(ix.elems[0].expr->canon, canon("\"two words\" || 'x'"));
+  EXPECT_EQ(ix.elems[1].column, "Id");
+  EXPECT_TRUE(ix.elems[1].desc);
+  EXPECT_EQ(ix.elems[1].nulls, 0);  // NULLS FIRST is the default for DESC
+  // A foreign key on a partitioned table is listed once, on that table.
+  EXPECT_EQ(table("app", "parted_fk").constraints.size(), 1u);
+  EXPECT_TRUE(table("app", "parted_fk_1").constraints.empty());
+  EXPECT_EQ(table("app", "ev_ref").constraints.size(), 1u);
+  const auto& w = cat_->triggers.at({{"app", "orders"}, "orders_changed"});
+  ASSERT_TRUE(w.when);
+  EXPECT_EQ(w.when->canon, canon("OLD.* IS DISTINCT FROM NEW.*"));
+  EXPECT_EQ(cat_->views.at({"app", "cascaded"}).with, "check_option=cascaded");
 }
 
 TEST_F(Inspect, SchemaFilters) {
