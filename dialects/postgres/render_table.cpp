@@ -233,7 +233,9 @@ std::string create_sql(const schema::Table& t) {
     s += " INHERITS (" + join(parents, ", ") + ")";
   }
   if (!t.partition_by.strategy.empty())
-    s += " PARTITION BY " + upper(t.partition_by.strategy) + " " + paren(expr_text(t.partition_by.key));
+    // The key is the element list without its enclosing parentheses ("a, (b + 1)",
+    // "(a + b)" for one expression element): always enclose it.
+    s += " PARTITION BY " + upper(t.partition_by.strategy) + " (" + trim(expr_text(t.partition_by.key)) + ")";
   if (!t.with.empty()) s += " WITH (" + render_options(t.with) + ")";
   return s + ";\n";
 }

@@ -115,6 +115,8 @@ CREATE TABLE app.cities (name text, region text) PARTITION BY LIST (lower(region
 CREATE TABLE app.cities_eu PARTITION OF app.cities FOR VALUES IN ('eu', 'uk') PARTITION BY HASH (name);
 CREATE TABLE app.cities_eu_0 PARTITION OF app.cities_eu FOR VALUES WITH (MODULUS 2, REMAINDER 0);
 
+CREATE TABLE app.sums (a int, b int, c text) PARTITION BY RANGE ((a + b), c COLLATE "C");
+CREATE TABLE app.sums_low PARTITION OF app.sums FOR VALUES FROM (MINVALUE, MINVALUE) TO (10, 'm');
 CREATE TABLE app.zbase (id int NOT NULL, created date CONSTRAINT base_created_check CHECK (created > '2000-01-01'));
 CREATE TABLE app.achild (extra text CHECK (extra <> '')) INHERITS (app.zbase);
 

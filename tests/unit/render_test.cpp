@@ -213,7 +213,7 @@ TEST(RenderTable, PartitionsInheritanceAndStorage) {
   Table parent;
   parent.name = {"public", "events"};
   parent.columns = {col("id", "bigint", true), col("at", "timestamp with time zone", true)};
-  parent.partition_by = {"range", ex("(at)")};
+  parent.partition_by = {"range", ex("at")};
   EXPECT_EQ(create_sql(parent),
             "CREATE TABLE public.events (\n"
             "    id bigint NOT NULL,\n"
@@ -224,14 +224,15 @@ TEST(RenderTable, PartitionsInheritanceAndStorage) {
   p2024.name = {"public", "events_2024"};
   p2024.partition_of = parent.name;
   p2024.partition_bound = ex("FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00')");
-  p2024.partition_by = {"hash", ex("id")};
+  p2024.partition_by = {"range", ex("(id + 1), lower(x) text_pattern_ops")};
   p2024.columns[1].not_null = false;
   p2024.columns[1].default_expr = ex("now()");
   EXPECT_EQ(create_sql(p2024),
             "CREATE TABLE public.events_2024 PARTITION OF public.events (\n"
             "    id WITH OPTIONS NOT NULL,\n"
             "    at WITH OPTIONS DEFAULT now()\n"
-            ") FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00') PARTITION BY HASH (id);\n");
+            ") FOR VALUES FROM ('2024-01-01 00:00:00+00') TO ('2025-01-01 00:00:00+00') "
+            "PARTITION BY RANGE ((id + 1), lower(x) text_pattern_ops);\n");
 
   Table other;
   other.name = {"public", "events_other"};
@@ -631,7 +632,7 @@ Catalog ordering_catalog() {
   Table parent;
   parent.name = {"public", "zz_log"};
   parent.columns = {col("at", "date", true)};
-  parent.partition_by = {"range", ex("(at)")};
+  parent.partition_by = {"range", ex("at")};
   cat.tables[parent.name] = parent;
   Table part;
   part.name = {"public", "aa_log_2024"};
