@@ -129,8 +129,9 @@ IndexParts build_parts(Ctx& ctx, const RawIndex& ix) {
     bool collate = tails.empty() ? e.coll_differs_from_column : tails[k].collate;
     bool opclass = tails.empty() ? !e.opc_default : tails[k].opclass;
     if (collate && !e.coll.empty()) el.collation = other_name(e.coll_nsp, e.coll);
-    if (opclass && !e.opc.empty())
-      el.opclass = other_name(e.opc_nsp, e.opc) + (tails.empty() ? "" : tails[k].opclass_options);
+    if (opclass && !e.opc.empty()) el.opclass = other_name(e.opc_nsp, e.opc);
+    if (!tails.empty() && !tails[k].opclass_options.empty())
+      ctx.unsupported("operator class options " + tails[k].opclass_options + " in " + ix.what);
     // indoption bit 0: DESC, bit 1: NULLS FIRST. Default: NULLS LAST for ASC, FIRST for DESC.
     el.desc = e.option & 1;
     bool nulls_first = e.option & 2;

@@ -95,7 +95,9 @@ void read_columns(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
            con.nspname,
            pg_get_expr(d.adbin, d.adrelid),
            col_description(a.attrelid, a.attnum),
-           sc.relname, format_type(s.seqtypid, NULL), )") + kSeqCols + R"(
+           sc.relname, format_type(s.seqtypid, NULL), )") + kSeqCols + R"(,
+           a.attstorage <> t.typstorage, )" +
+                        (ctx.version >= 140000 ? "a.attcompression::text <> ''" : "false") + R"(
     FROM pg_attribute a
     JOIN pg_class c ON c.oid = a.attrelid
     JOIN pg_type t ON t.oid = a.atttypid
@@ -129,6 +131,8 @@ void read_columns(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
     }
     if (generated == "v") ctx.unsupported("virtual generated " + what + " (read as STORED)");
     col.comment = str(r[9]);
+    if (r[19].as<bool>()) ctx.unsupported("non-default STORAGE of " + what);
+    if (r[20].as<bool>()) ctx.unsupported("COMPRESSION setting of " + what);
     if (!identity.empty()) {
       col.identity = identity[0];
       if (!r[10].is_null()) {

@@ -181,6 +181,9 @@ CREATE TABLE app.parted_fk_1 PARTITION OF app.parted_fk FOR VALUES FROM (MINVALU
 const char* kPg14 = R"SQL(
 CREATE FUNCTION app.inc(i integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN i + 1;
 )SQL";
+const char* kPg14Storage = R"SQL(
+ALTER TABLE app.cache ALTER COLUMN v SET COMPRESSION pglz;
+)SQL";
 const char* kPg15 = R"SQL(
 ALTER TABLE app.bookings ADD CONSTRAINT bookings_room_key UNIQUE NULLS NOT DISTINCT (room);
 CREATE UNIQUE INDEX bookings_during_nnd ON app.bookings (during) NULLS NOT DISTINCT;
@@ -194,6 +197,10 @@ class Inspect : public ::testing::Test {
     auto conn = seam::pg::connect(*url_);
     version_ = seam::pg::server_version_num(*conn);
     if (version_ >= 140000) seam::test::run_sql(*url_, kPg14);
+    if (version_ >= 140000) seam::test::run_sql(*url_, kPg14Storage);
+    seam::test::run_sql(*url_, "ALTER TABLE app.cache ALTER COLUMN k SET STORAGE EXTERNAL");
+    if (version_ >= 180000)
+      seam::test::run_sql(*url_, "ALTER TABLE app.cache ADD COLUMN klen int GENERATED ALWAYS AS (length(k)) VIRTUAL");
     if (version_ >= 150000) seam::test::run_sql(*url_, kPg15);
     cat_ = new Catalog(seam::pg::inspect(*conn));
   }
@@ -524,6 +531,13 @@ TEST_F(Inspect, TableOptionsPersistenceAndRowSecurity) {
   EXPECT_TRUE(cache.rls_forced);
   EXPECT_FALSE(table("public", "users").rls_enabled);
   EXPECT_TRUE(unsupported_has("policy cache_all on app.cache"));
+  EXPECT_TRUE(unsupported_has("STORAGE of column k of app.cache"));
+  if (version_ >= 140000) EXPECT_TRUE(unsupported_has("COMPRESSION setting of column v of app.cache"));
+  if (version_ >= 180000) {
+    EXPECT_TRUE(unsupported_has("virtual generated column klen of app.cache"));
+    EXPECT_EQ(column(cache, "klen").generated->canon, canon("length(k)"));
+  }
+  EXPECT_FALSE(unsupported_has("column email of public.users"));
 }
 
 TEST_F(Inspect, Partitioning) {
