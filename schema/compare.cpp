@@ -88,7 +88,8 @@ void compare_constraint(std::vector<Difference>& out, const std::string& obj, co
   c.list("include", a.include, b.include);
   c.flag("nulls not distinct", a.nulls_not_distinct, b.nulls_not_distinct);
   c.expr("check", a.check, b.check);
-  c.flag("no inherit", a.no_inherit, b.no_inherit);
+  // connoinherit is meaningful for CHECK only (the server sets it on primary keys)
+  if (a.kind == ConstraintKind::Check) c.flag("no inherit", a.no_inherit, b.no_inherit);
   c.flag("not valid", a.not_valid, b.not_valid);
   if (a.kind == ConstraintKind::ForeignKey) {
     c.str("references", a.ref_table.str(), b.ref_table.str());
@@ -152,8 +153,14 @@ void compare_table(std::vector<Difference>& out, const std::string& obj, const T
 
 std::vector<Difference> compare(const Catalog& a, const Catalog& b) {
   std::vector<Difference> out;
+  // initdb gives public this comment; a desired state that says nothing about it means the same.
+  auto schema_comment = [](const Schema& s) {
+    return s.name == "public" && s.comment == "standard public schema" ? std::string() : s.comment;
+  };
   each_pair(out, a.schemas, b.schemas, [](const std::string& n, const Schema&) { return "schema " + quote_ident(n); },
-            [&](const std::string& o, const Schema& x, const Schema& y) { Cmp{out, o}.str("comment", x.comment, y.comment); });
+            [&](const std::string& o, const Schema& x, const Schema& y) {
+              Cmp{out, o}.str("comment", schema_comment(x), schema_comment(y));
+            });
   for (const auto& [n, e] : a.extensions) {
     auto it = b.extensions.find(n);
     std::string o = "extension " + quote_ident(n);

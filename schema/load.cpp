@@ -67,6 +67,9 @@ std::string stmt_keyword_summary(std::string_view text) {
     if (words && (w == "IF" || w == "OR")) break;
     out += (words ? " " : "") + w;
     words++;
+    // a third word only where it is part of the statement's name (CREATE FOREIGN TABLE)
+    static const char* multi[] = {"FOREIGN", "EVENT", "MATERIALIZED", "DEFAULT", "TEXT", "UNIQUE", "ACCESS", "OPERATOR", "USER", "UNLOGGED", "TEMP", "TEMPORARY", "CONSTRAINT"};
+    if (words == 2 && std::none_of(std::begin(multi), std::end(multi), [&](const char* m) { return w == m; })) break;
   }
   return out.empty() ? "this statement" : out;
 }

@@ -130,6 +130,60 @@ void Loader::alter_table(const PgQuery__AlterTableStmt* s) {
         take_relname({n.schema, col->identity_seq_name});
         break;
       }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
+        auto it = std::find_if(t.constraints.begin(), t.constraints.end(), [&](const Constraint& k) { return k.name == c->name; });
+        if (it == t.constraints.end()) {
+          if (c->missing_ok) break;
+          fail(-1, "constraint " + quote_ident(c->name) + " of table " + n.str() + " does not exist");
+        }
+        connames.erase({n.schema, it->name});
+        relnames.erase({n.schema, it->name});
+        t.constraints.erase(it);
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn: {
+        auto it = std::find_if(t.columns.begin(), t.columns.end(), [&](const Column& k) { return k.name == c->name; });
+        if (it == t.columns.end()) {
+          if (c->missing_ok) break;
+          fail(-1, "column " + quote_ident(c->name) + " of table " + n.str() + " does not exist");
+        }
+        std::string col = it->name;
+        t.columns.erase(it);
+        // constraints and indexes on the column go with it, as in PostgreSQL
+        t.constraints.erase(std::remove_if(t.constraints.begin(), t.constraints.end(), [&](const Constraint& k) {
+          return std::find(k.columns.begin(), k.columns.end(), col) != k.columns.end() ||
+                 (k.check && single_column_of(t, *k.check).empty() && k.check->canon.find(col) != std::string::npos && false);
+        }), t.constraints.end());
+        for (auto ix = cat.indexes.begin(); ix != cat.indexes.end();) {
+          bool uses = false;
+          if (ix->second.table == n)
+            for (const auto& e : ix->second.elems) uses |= e.column == col;
+          ix = uses ? cat.indexes.erase(ix) : std::next(ix);
+        }
+        for (auto sq = cat.sequences.begin(); sq != cat.sequences.end();)
+          sq = sq->second.owned_by_table == n && sq->second.owned_by_column == col ? cat.sequences.erase(sq) : std::next(sq);
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+        Column* col = t.find_column(c->name);
+        if (!col) fail(-1, "column " + quote_ident(c->name) + " of table " + n.str() + " does not exist");
+        const PgQuery__ColumnDef* cd = c->def->column_def;
+        col->type = type_name(cd->type_name);
+        if (cd->coll_clause) col->collation = qualified_list(cd->coll_clause->collname, cd->coll_clause->n_collname);
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropIdentity: {
+        Column* col = t.find_column(c->name);
+        if (!col) fail(-1, "column " + quote_ident(c->name) + " of table " + n.str() + " does not exist");
+        col->identity = 0;
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropExpression: {
+        Column* col = t.find_column(c->name);
+        if (!col) fail(-1, "column " + quote_ident(c->name) + " of table " + n.str() + " does not exist");
+        col->generated.reset();
+        break;
+      }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_EnableRowSecurity: t.rls_enabled = true; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DisableRowSecurity: t.rls_enabled = false; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity: t.rls_forced = true; break;
@@ -314,39 +368,96 @@ void Loader::comment(const PgQuery__CommentStmt* s) {
 }
 
 void Loader::drop(const PgQuery__DropStmt* s) {
-  // Desired-state files declare what should exist. The only drops accepted are
-  // pg_dump --clean's preamble: DROP ... IF EXISTS of objects not defined yet.
+  // A schema file is read as a script: a DROP removes the object from the
+  // desired state (pg_dump --clean preambles drop what does not exist yet).
   for (size_t i = 0; i < s->n_objects; i++) {
     const PgQuery__Node* o = s->objects[i];
-    bool defined = false;
+    bool found = false;
     std::string what;
-    if (o->node_case == PG_QUERY__NODE__NODE_LIST) {
-      auto parts = pgq::names_of(o->list->items, o->list->n_items);
-      QualName q = parts.size() >= 2 ? QualName{parts[parts.size() - 2], parts.back()}
-                                     : QualName{default_schema(), parts.empty() ? "" : parts.back()};
-      defined = cat.has_relation(q) || (parts.size() == 1 && cat.schemas.count(parts[0]) && parts[0] != "public");
-      what = q.str();
-    } else if (o->node_case == PG_QUERY__NODE__NODE_STRING) {
-      std::string n(pgq::str_of(o));
-      defined = (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA && cat.schemas.count(n) && n != "public") ||
-                (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION && cat.extensions.count(n));
-      what = n;
-    } else if (o->node_case == PG_QUERY__NODE__NODE_TYPE_NAME) {
-      QualName q = qualify(o->type_name->names, o->type_name->n_names, -1);
-      defined = cat.types.count(q) > 0;
-      what = q.str();
-    } else if (o->node_case == PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS) {
-      QualName q = qualify(o->object_with_args->objname, o->object_with_args->n_objname, -1);
-      for (auto& [sig, f] : cat.functions)
-        if (f.name == q) defined = true;
-      what = q.str();
+    switch (s->remove_type) {
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
+        QualName q = qualify(o->list->items, o->list->n_items, -1);
+        what = q.str();
+        if (cat.tables.erase(q)) {
+          found = true;
+          for (auto it = cat.indexes.begin(); it != cat.indexes.end();)
+            it = it->second.table == q ? cat.indexes.erase(it) : std::next(it);
+          for (auto it = cat.triggers.begin(); it != cat.triggers.end();)
+            it = it->first.first == q ? cat.triggers.erase(it) : std::next(it);
+          for (auto it = cat.sequences.begin(); it != cat.sequences.end();)
+            it = it->second.owned_by_table == q ? cat.sequences.erase(it) : std::next(it);
+        } else if (cat.views.erase(q) || cat.sequences.erase(q) || cat.indexes.erase(q)) {
+          found = true;
+        } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+          for (auto& [tn, t] : cat.tables)
+            if (tn.schema == q.schema)
+              for (auto& c : t.constraints)
+                if (c.name == q.name) fail(-1, "index " + q.str() + " backs constraint " + quote_ident(c.name) + " on " + tn.str() + "; drop the constraint instead");
+        }
+        if (found) relnames.erase({q.schema, q.name});
+        break;
+      }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
+        QualName q = qualify(o->type_name->names, o->type_name->n_names, -1);
+        what = q.str();
+        found = cat.types.erase(q) > 0;
+        break;
+      }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE: {
+        const PgQuery__ObjectWithArgs* ow = o->object_with_args;
+        Function probe;
+        probe.name = qualify(ow->objname, ow->n_objname, -1);
+        what = probe.name.str();
+        if (ow->args_unspecified) {
+          for (auto it = cat.functions.begin(); it != cat.functions.end();)
+            if (it->second.name == probe.name) { it = cat.functions.erase(it); found = true; }
+            else ++it;
+        } else {
+          for (size_t k = 0; k < ow->n_objargs; k++) {
+            FunctionArg a;
+            a.type = type_name(ow->objargs[k]->type_name);
+            probe.args.push_back(a);
+          }
+          what = probe.signature();
+          found = cat.functions.erase(probe.signature()) > 0;
+        }
+        break;
+      }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
+        what = std::string(pgq::str_of(o));
+        if (cat.schemas.count(what)) {
+          for (const auto& [n, t] : cat.tables)
+            if (n.schema == what && s->behavior != PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE)
+              fail(-1, "cannot drop schema " + quote_ident(what) + ": table " + n.str() + " depends on it");
+          cat.schemas.erase(what);
+          found = true;
+        }
+        break;
+      }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
+        what = std::string(pgq::str_of(o));
+        found = cat.extensions.erase(what) > 0;
+        break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: {
+        auto parts = pgq::names_of(o->list->items, o->list->n_items);
+        std::string trg = parts.back();
+        parts.pop_back();
+        QualName t = parts.size() == 1 ? QualName{default_schema(), parts[0]} : QualName{parts[0], parts[1]};
+        what = "trigger " + quote_ident(trg) + " on " + t.str();
+        found = cat.triggers.erase({t, trg}) > 0;
+        break;
+      }
+      default:
+        unsupported(-1, stmt_keyword_summary(file->text.substr(stmt_off, stmt_len)) + " is not supported in a schema file");
     }
-    if (defined)
-      fail(-1, "DROP of " + what + ", which this desired state defines: a schema file declares what "
-               "should exist - remove the CREATE statement instead of dropping the object");
-    if (!s->missing_ok)
-      fail(-1, "DROP without IF EXISTS in a schema file; only pg_dump --clean style "
-               "DROP ... IF EXISTS preambles are accepted");
+    if (!found && !s->missing_ok) fail(-1, "cannot drop " + what + ": it is not defined in the desired state");
   }
 }
 

@@ -4,7 +4,9 @@
 //
 // ctest runs this once per installed major (embedded_test_pg<N>, with
 // SEAM_TEST_PG_VERSION=<N>).
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <memory>
 #include <string>
@@ -138,6 +140,36 @@ TEST(EmbeddedServer, OutlivesTheThreadThatStartedIt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_TRUE(s->running());
   EXPECT_EQ(query_value(s->url(), "SELECT 1"), "1");
+}
+
+TEST(EmbeddedServer, RemovesClustersAbandonedByAKilledSeam) {
+  // A private temp base so that only this test's directories are involved.
+  fs::path base = fs::temp_directory_path() / ("seam-embedded-test-" + std::to_string(getpid()));
+  fs::create_directories(base);
+  fs::permissions(base, fs::perms::all);  // the unprivileged server user must reach it
+  fs::path old_dead = base / "seam-pg-OLDaaa", old_live = base / "seam-pg-OLDbbb",
+           young = base / "seam-pg-NEWccc";
+  fs::create_directories(old_dead / "data");
+  fs::create_directories(old_live / "data");
+  fs::create_directories(young / "data");
+  std::ofstream(old_dead / "data/postmaster.pid") << "999999999\n";  // no such process
+  std::ofstream(old_live / "data/postmaster.pid") << getpid() << "\n";
+  auto long_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(old_dead, long_ago);
+  fs::last_write_time(old_live, long_ago);
+
+  setenv("SEAM_PG_TMPDIR", base.c_str(), 1);
+  {
+    seam::pg::ServerOptions o;
+    o.major = seam::test::test_pg_major();
+    seam::pg::EmbeddedServer s(o);
+    EXPECT_EQ(s.root_dir().parent_path(), base);
+  }
+  unsetenv("SEAM_PG_TMPDIR");
+  EXPECT_FALSE(fs::exists(old_dead)) << "abandoned cluster not removed";
+  EXPECT_TRUE(fs::exists(old_live)) << "removed a cluster whose postmaster still runs";
+  EXPECT_TRUE(fs::exists(young)) << "removed a cluster that may still be starting";
+  fs::remove_all(base);
 }
 
 TEST(FindPgBin, NamesWhereItLookedAndHowToInstall) {
