@@ -9,7 +9,9 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -95,6 +97,27 @@ std::string file_tail(const fs::path& path, int lines) {
   return out;
 }
 
+// Removes temporary clusters that a killed seam left behind in `base`: the
+// kernel stops such a server (parent-death signal) but nobody deletes its
+// files. A directory counts as abandoned when no live postmaster uses it and it
+// has not changed for ten minutes (initdb never takes that long), so a cluster
+// that another seam is still setting up is never touched.
+void remove_abandoned_clusters(const fs::path& base) noexcept {
+  std::error_code ec;
+  static const std::regex name(R"(seam-pg-[A-Za-z0-9]{6})");
+  for (const auto& entry : fs::directory_iterator(base, ec)) {
+    if (!std::regex_match(entry.path().filename().string(), name)) continue;
+    struct stat st {};
+    if (lstat(entry.path().c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+    if (time(nullptr) - st.st_mtime < 600) continue;
+    std::ifstream pidfile(entry.path() / "data" / "postmaster.pid");
+    long pid = 0;
+    if (pidfile >> pid && pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM))
+      continue;  // a postmaster still runs there
+    fs::remove_all(entry.path(), ec);
+  }
+}
+
 // Line 8 of postmaster.pid is the postmaster's status ("starting", "ready",
 // "stopping"), written by PostgreSQL 10 and later; pg_ctl -w waits on it too.
 std::string postmaster_status(const fs::path& data_dir) {
@@ -156,6 +179,7 @@ EmbeddedServer::~EmbeddedServer() { stop(); }
 void EmbeddedServer::start_once(const ServerOptions& opts) {
   RunAs user = server_account();
   fs::path base = temp_base(user.switch_user);
+  remove_abandoned_clusters(base);
   std::string tmpl = (base / "seam-pg-XXXXXX").string();
   if (!mkdtemp(tmpl.data()))
     throw std::runtime_error("could not create a temporary directory in " + base.string() + ": " +
