@@ -259,11 +259,11 @@ class Dumper {
       if (!e.comment.empty() && !stock) sql += comment_sql(e);
       add("extension " + quote_ident(name), sql);
     }
-    // Enums first (they need nothing), then composites and domains.
-    for (int pass = 0; pass < 2; ++pass) {
+    // Enums (they need nothing), composites, domains; a composite using a
+    // domain waits for it.
+    for (auto kind : {schema::TypeKind::Enum, schema::TypeKind::Composite, schema::TypeKind::Domain}) {
       for (const auto& [name, ty] : cat_.types) {
-        bool is_enum = ty.kind == schema::TypeKind::Enum;
-        if (is_enum != (pass == 0)) continue;
+        if (ty.kind != kind) continue;
         std::string sql = create_sql(ty);
         if (!ty.comment.empty()) sql += comment_sql(ty);
         for (const auto& c : ty.checks)
