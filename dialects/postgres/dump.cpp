@@ -17,6 +17,7 @@
 #include "dialects/postgres/render_create.hpp"
 #include "dialects/postgres/render_util.hpp"
 #include "schema/canon.hpp"
+#include "schema/errors.hpp"
 
 namespace seam::pg {
 
@@ -215,10 +216,11 @@ class Dumper {
         "-- Desired-state schema written by seam inspect.\n"
         "SET check_function_bodies = false;\n";
     for (size_t i : order()) out += "\n-- " + header_safe(sections_[i].header) + "\n" + sections_[i].sql;
-    if (!cat_.unsupported.empty()) {
+    if (!cat_.unsupported.empty() || !skipped_.empty()) {
       // Said where the reader of the script will look, never dropped silently.
       out += "\n-- Not in this script: seam cannot represent these objects yet.\n";
       for (const auto& u : cat_.unsupported) out += "--   " + header_safe(u) + "\n";
+      for (const auto& u : skipped_) out += "--   " + header_safe(u) + "\n";
     }
     return out;
   }
@@ -226,6 +228,7 @@ class Dumper {
  private:
   const schema::Catalog& cat_;
   std::vector<Section> sections_;
+  std::vector<std::string> skipped_;  // objects create_sql cannot write (UnsupportedError)
   std::map<QualName, std::vector<const schema::Index*>> indexes_by_rel_;
   std::map<QualName, std::vector<const schema::Sequence*>> owned_by_table_;
   std::map<QualName, size_t> type_sec_, rel_sec_;
@@ -286,7 +289,14 @@ class Dumper {
       add("sequence " + quote_qual(name), sql);
     }
     for (const auto& [sig, f] : cat_.functions) {
-      std::string sql = create_sql(f);
+      std::string sql;
+      try {
+        sql = create_sql(f);
+      } catch (const UnsupportedError& e) {
+        // One function seam cannot write must not cost the user the whole dump.
+        skipped_.push_back(e.what());
+        continue;
+      }
       if (!f.comment.empty()) sql += comment_sql(f);
       size_t i = add(std::string(f.procedure ? "procedure " : "function ") + function_ref(f), sql);
       func_sec_[f.name].push_back(i);

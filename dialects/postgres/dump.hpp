@@ -17,6 +17,9 @@
 // view after the views it reads (View::deps, else the names its query
 // mentions). Ties keep the catalog's name order.
 //
+// Objects the script cannot create (Catalog::unsupported, C-language
+// functions) are listed in a comment block at its end.
+//
 //   std::cout << seam::pg::dump_catalog(seam::pg::inspect(*conn));
 #pragma once
 
