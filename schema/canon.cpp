@@ -165,6 +165,12 @@ void canon_a_expr(Arena& a, PgQuery__Node* n) {
     case PG_QUERY__A__EXPR__KIND__AEXPR_IN: {
       // x IN (a, b) is stored as x = ANY (ARRAY[a, b]); NOT IN as <> ALL.
       bool neg = pgq::str_of(e->name[0]) == "<>";
+      if (e->rexpr && e->rexpr->node_case == PG_QUERY__NODE__NODE_LIST && e->rexpr->list->n_items == 1) {
+        // x IN (a) is stored as x = a
+        e->rexpr = e->rexpr->list->items[0];
+        e->kind = PG_QUERY__A__EXPR__KIND__AEXPR_OP;
+        break;
+      }
       auto* arr = a.make<PgQuery__AArrayExpr>();
       pg_query__a__array_expr__init(arr);
       if (e->rexpr && e->rexpr->node_case == PG_QUERY__NODE__NODE_LIST) {
@@ -176,6 +182,22 @@ void canon_a_expr(Arena& a, PgQuery__Node* n) {
       an->a_array_expr = arr;
       e->rexpr = an;
       e->kind = neg ? PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL : PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY;
+      break;
+    }
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT: {
+      // a IS NOT DISTINCT FROM b is stored as NOT (a IS DISTINCT FROM b)
+      e->kind = PG_QUERY__A__EXPR__KIND__AEXPR_DISTINCT;
+      auto* inner = pgq::make_node(a);
+      *inner = *n;
+      auto* b = a.make<PgQuery__BoolExpr>();
+      pg_query__bool_expr__init(b);
+      b->boolop = PG_QUERY__BOOL_EXPR_TYPE__NOT_EXPR;
+      auto** args = static_cast<PgQuery__Node**>(a.raw(sizeof(PgQuery__Node*)));
+      args[0] = inner;
+      b->n_args = 1;
+      b->args = args;
+      n->node_case = PG_QUERY__NODE__NODE_BOOL_EXPR;
+      n->bool_expr = b;
       break;
     }
     case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
@@ -247,6 +269,22 @@ void canon_regclass_arg(Arena& a, PgQuery__FuncCall* f) {
   }
 }
 
+// f(a, VARIADIC ARRAY[b, c]) is how the server prints f(a, b, c) for a
+// variadic function.
+void expand_variadic(Arena& a, PgQuery__FuncCall* f) {
+  if (!f->func_variadic || !f->n_args) return;
+  PgQuery__Node* last = f->args[f->n_args - 1];
+  if (last->node_case != PG_QUERY__NODE__NODE_A_ARRAY_EXPR) return;
+  size_t n = f->n_args - 1 + last->a_array_expr->n_elements;
+  auto** args = static_cast<PgQuery__Node**>(a.raw(n * sizeof(PgQuery__Node*)));
+  size_t k = 0;
+  for (size_t i = 0; i + 1 < f->n_args; i++) args[k++] = f->args[i];
+  for (size_t i = 0; i < last->a_array_expr->n_elements; i++) args[k++] = last->a_array_expr->elements[i];
+  f->args = args;
+  f->n_args = n;
+  f->func_variadic = false;
+}
+
 struct Normaliser {
   Arena& a;
   void operator()(PgQuery__Node* n) {
@@ -266,7 +304,14 @@ struct Normaliser {
       case PG_QUERY__NODE__NODE_FUNC_CALL:
         strip_default_schema(n->func_call->funcname, n->func_call->n_funcname);
         canon_regclass_arg(a, n->func_call);
+        expand_variadic(a, n->func_call);
         break;
+      case PG_QUERY__NODE__NODE_CASE_EXPR: {
+        // CASE ... END and CASE ... ELSE NULL END are the same
+        PgQuery__Node* d = n->case_expr->defresult;
+        if (d && d->node_case == PG_QUERY__NODE__NODE_A_CONST && d->a_const->isnull) n->case_expr->defresult = nullptr;
+        break;
+      }
       case PG_QUERY__NODE__NODE_A_EXPR:
         canon_a_expr(a, n);
         break;

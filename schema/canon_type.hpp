@@ -16,6 +16,9 @@ std::string format_type_name(const PgQuery__TypeName* t);
 // Normalisations specific to a view's SELECT (qualifiers that pg_get_viewdef
 // adds, output-column aliases it adds or drops).
 void canon_view_tree(pgq::Arena& a, PgQuery__Node* stmt);
+// The output-column name PostgreSQL derives for an unnamed select-list entry
+// (FigureColname), or "" when it would be "?column?".
+std::string figure_colname(const PgQuery__Node* n);
 
 }  // namespace seam::schema
 

@@ -8,8 +8,6 @@
 
 namespace seam::schema {
 
-namespace {
-
 // The output-column name PostgreSQL derives for an unnamed select-list entry
 // (FigureColname), or "" when it would be "?column?".
 std::string figure_colname(const PgQuery__Node* n) {
@@ -50,6 +48,8 @@ std::string figure_colname(const PgQuery__Node* n) {
       return "";
   }
 }
+
+namespace {
 
 bool has_node(ProtobufCMessage* m, PgQuery__Node__NodeCase what) {
   bool found = false;

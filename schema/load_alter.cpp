@@ -382,14 +382,25 @@ void Loader::drop(const PgQuery__DropStmt* s) {
       case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX: {
         QualName q = qualify(o->list->items, o->list->n_items, -1);
         what = q.str();
-        if (cat.tables.erase(q)) {
+        if (auto tt = cat.tables.find(q); tt != cat.tables.end()) {
+          for (const auto& k : tt->second.constraints) {
+            connames.erase({q.schema, k.name});
+            relnames.erase({q.schema, k.name});
+          }
+          for (const auto& col : tt->second.columns)
+            if (col.identity) relnames.erase({q.schema, col.identity_seq_name});
+          cat.tables.erase(tt);
           found = true;
-          for (auto it = cat.indexes.begin(); it != cat.indexes.end();)
+          for (auto it = cat.indexes.begin(); it != cat.indexes.end();) {
+            if (it->second.table == q) relnames.erase({it->first.schema, it->first.name});
             it = it->second.table == q ? cat.indexes.erase(it) : std::next(it);
+          }
           for (auto it = cat.triggers.begin(); it != cat.triggers.end();)
             it = it->first.first == q ? cat.triggers.erase(it) : std::next(it);
-          for (auto it = cat.sequences.begin(); it != cat.sequences.end();)
+          for (auto it = cat.sequences.begin(); it != cat.sequences.end();) {
+            if (it->second.owned_by_table == q) relnames.erase({it->first.schema, it->first.name});
             it = it->second.owned_by_table == q ? cat.sequences.erase(it) : std::next(it);
+          }
         } else if (cat.views.erase(q) || cat.sequences.erase(q) || cat.indexes.erase(q)) {
           found = true;
         } else if (s->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
@@ -405,7 +416,11 @@ void Loader::drop(const PgQuery__DropStmt* s) {
       case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN: {
         QualName q = qualify(o->type_name->names, o->type_name->n_names, -1);
         what = q.str();
-        found = cat.types.erase(q) > 0;
+        if (auto ty = cat.types.find(q); ty != cat.types.end()) {
+          for (const auto& k : ty->second.checks) connames.erase({q.schema, k.name});
+          cat.types.erase(ty);
+          found = true;
+        }
         break;
       }
       case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:

@@ -2,6 +2,7 @@
 // Nothing outside schema/ includes this header.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -29,6 +30,14 @@ struct Loader {
   // Names taken per schema, as PostgreSQL checks them when it invents a name:
   // relations (tables, views, sequences, indexes) and constraints.
   std::set<std::pair<std::string, std::string>> relnames, connames;
+  // Output columns of the views defined so far (for expanding SELECT *).
+  std::map<QualName, std::vector<std::string>> view_columns;
+  // Columns of a table or view of the desired state; nullptr when unknown.
+  const std::vector<std::string>* relation_columns(const QualName& q, std::vector<std::string>& buf) const;
+  // SELECT * / t.* expanded to the columns the server would list; false when
+  // the FROM clause is beyond what the loader can resolve (left as written).
+  bool expand_stars(pgq::Arena& a, PgQuery__SelectStmt* s) const;
+  void record_view_columns(const QualName& v, const PgQuery__Node* query);
 
   // --- positions and errors -------------------------------------------------
   SourcePos pos(int location) const;  // location: byte offset in the file, -1 = statement start

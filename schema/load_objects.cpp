@@ -188,6 +188,118 @@ std::string view_options(PgQuery__Node** opts, size_t n, PgQuery__ViewCheckOptio
 
 }  // namespace
 
+const std::vector<std::string>* Loader::relation_columns(const QualName& q, std::vector<std::string>& buf) const {
+  if (const Table* t = cat.find_table(q)) {
+    buf.clear();
+    for (const auto& c : t->columns) buf.push_back(c.name);
+    return &buf;
+  }
+  auto v = view_columns.find(q);
+  return v == view_columns.end() ? nullptr : &v->second;
+}
+
+namespace {
+struct FromRel {
+  std::string qual;
+  std::vector<std::string> cols;
+};
+
+bool collect_from(const Loader& L, const PgQuery__Node* n, std::vector<FromRel>& out) {
+  if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+    const auto* rv = n->range_var;
+    std::vector<std::string> buf;
+    const auto* cols = L.relation_columns(L.qualify(rv), buf);
+    if (!cols) return false;
+    FromRel r{rv->alias && rv->alias->aliasname ? rv->alias->aliasname : rv->relname, *cols};
+    if (rv->alias)
+      for (size_t i = 0; i < rv->alias->n_colnames && i < r.cols.size(); i++) r.cols[i] = pgq::str_of(rv->alias->colnames[i]);
+    out.push_back(std::move(r));
+    return true;
+  }
+  if (n->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
+    const auto* j = n->join_expr;
+    if (j->n_using_clause || j->is_natural || j->alias) return false;
+    return collect_from(L, j->larg, out) && collect_from(L, j->rarg, out);
+  }
+  return false;
+}
+
+PgQuery__Node* column_ref(pgq::Arena& a, const std::string& qual, const std::string& col) {
+  auto* cr = a.make<PgQuery__ColumnRef>();
+  pg_query__column_ref__init(cr);
+  auto** f = static_cast<PgQuery__Node**>(a.raw(2 * sizeof(PgQuery__Node*)));
+  f[0] = pgq::make_string(a, qual);
+  f[1] = pgq::make_string(a, col);
+  cr->fields = f;
+  cr->n_fields = 2;
+  auto* n = pgq::make_node(a);
+  n->node_case = PG_QUERY__NODE__NODE_COLUMN_REF;
+  n->column_ref = cr;
+  auto* rt = a.make<PgQuery__ResTarget>();
+  pg_query__res_target__init(rt);
+  rt->val = n;
+  auto* rn = pgq::make_node(a);
+  rn->node_case = PG_QUERY__NODE__NODE_RES_TARGET;
+  rn->res_target = rt;
+  return rn;
+}
+}  // namespace
+
+bool Loader::expand_stars(pgq::Arena& a, PgQuery__SelectStmt* s) const {
+  if (!s) return true;
+  if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) return expand_stars(a, s->larg) && expand_stars(a, s->rarg);
+  bool has_star = false;
+  for (size_t i = 0; i < s->n_target_list; i++) {
+    const auto* v = s->target_list[i]->res_target->val;
+    if (v && v->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+        v->column_ref->fields[v->column_ref->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR)
+      has_star = true;
+  }
+  if (!has_star) return true;
+  std::vector<FromRel> rels;
+  for (size_t i = 0; i < s->n_from_clause; i++)
+    if (!collect_from(*this, s->from_clause[i], rels)) return false;
+  std::vector<PgQuery__Node*> targets;
+  for (size_t i = 0; i < s->n_target_list; i++) {
+    PgQuery__Node* t = s->target_list[i];
+    const auto* v = t->res_target->val;
+    bool star = v && v->node_case == PG_QUERY__NODE__NODE_COLUMN_REF &&
+                v->column_ref->fields[v->column_ref->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR;
+    if (!star) {
+      targets.push_back(t);
+      continue;
+    }
+    std::string only = v->column_ref->n_fields == 2 ? std::string(pgq::str_of(v->column_ref->fields[0])) : "";
+    if (v->column_ref->n_fields > 2) return false;
+    bool matched = false;
+    for (const auto& r : rels) {
+      if (!only.empty() && r.qual != only) continue;
+      matched = true;
+      for (const auto& c : r.cols) targets.push_back(column_ref(a, r.qual, c));
+    }
+    if (!matched) return false;
+  }
+  auto** arr = static_cast<PgQuery__Node**>(a.raw(targets.size() * sizeof(PgQuery__Node*)));
+  for (size_t i = 0; i < targets.size(); i++) arr[i] = targets[i];
+  s->target_list = arr;
+  s->n_target_list = targets.size();
+  return true;
+}
+
+void Loader::record_view_columns(const QualName& v, const PgQuery__Node* query) {
+  const PgQuery__SelectStmt* s = query->select_stmt;
+  while (s && s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) s = s->larg;
+  if (!s) return;
+  std::vector<std::string> cols;
+  for (size_t i = 0; i < s->n_target_list; i++) {
+    const auto* rt = s->target_list[i]->res_target;
+    std::string n = rt->name && *rt->name ? rt->name : figure_colname(rt->val);
+    if (n.empty() || n == "*") return;  // unknown shape: leave SELECT * of this view unexpanded
+    cols.push_back(n.empty() ? "?column?" : n);
+  }
+  view_columns[v] = cols;
+}
+
 void Loader::create_view(const PgQuery__ViewStmt* s) {
   View v;
   v.name = qualify(s->view);
@@ -201,7 +313,9 @@ void Loader::create_view(const PgQuery__ViewStmt* s) {
     fail(s->view->location, "relation " + v.name.str() + " already exists");
   pgq::Arena a;
   PgQuery__Node* q = s->query;
+  expand_stars(a, q->select_stmt);
   apply_column_aliases(*this, q, s->aliases, s->n_aliases, a);
+  record_view_columns(v.name, q);
   v.deps = query_relations(*this, q);
   try {
     v.query = canon_query(pgq::deparse_stmt(q));
@@ -226,7 +340,9 @@ void Loader::create_matview(const PgQuery__CreateTableAsStmt* s) {
     fail(s->into->rel->location, "relation " + v.name.str() + " already exists");
   }
   pgq::Arena a;
+  if (s->query->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) expand_stars(a, s->query->select_stmt);
   apply_column_aliases(*this, s->query, s->into->col_names, s->into->n_col_names, a);
+  record_view_columns(v.name, s->query);
   v.deps = query_relations(*this, s->query);
   try {
     v.query = canon_query(pgq::deparse_stmt(s->query));

@@ -170,7 +170,6 @@ void Loader::add_column(Table& t, const PgQuery__ColumnDef* cd, std::vector<Cons
       case PG_QUERY__CONSTR_TYPE__CONSTR_EXCLUSION: {
         Constraint con = table_constraint(t, k);
         if (con.kind != ConstraintKind::Check && con.columns.empty()) con.columns = {c.name};
-        if (con.kind == ConstraintKind::Check && con.name.empty()) con.notes["seam-column"] = c.name;
         pending.push_back(std::move(con));
         break;
       }
@@ -250,7 +249,11 @@ Constraint Loader::table_constraint(Table& t, const PgQuery__Constraint* k) {
         if (ie->nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST && !e.desc) e.nulls = 1;
         if (ie->nulls_ordering == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST && e.desc) e.nulls = 2;
         const PgQuery__Node* ops = pair->list->items[1];
-        e.exclude_op = qualified_list(ops->list->items, ops->list->n_items);
+        {
+          auto parts = pgq::names_of(ops->list->items, ops->list->n_items);
+          if (parts.size() == 2 && parts[0] == "pg_catalog") parts.erase(parts.begin());
+          for (size_t p = 0; p < parts.size(); p++) e.exclude_op += (p ? "." : "") + parts[p];
+        }
         c.elems.push_back(std::move(e));
         if (!c.elems.back().column.empty()) c.columns.push_back(c.elems.back().column);
       }
@@ -290,11 +293,9 @@ void Loader::name_constraints(Table& t, std::vector<Constraint>& pending) {
   };
   for (auto& c : pending) {
     if (!c.name.empty() || c.kind != ConstraintKind::Check) continue;
-    std::string col;
-    auto it = c.notes.find("seam-column");
-    if (it != c.notes.end()) col = it->second;
-    else col = single_column_of(t, *c.check);
-    c.notes.erase("seam-column");
+    // PostgreSQL looks at the expression, not where it was written: one
+    // referenced column gives tab_col_check, otherwise tab_check.
+    std::string col = single_column_of(t, *c.check);
     c.name = choose_conname(schema, t.name.name, col, "check");
     take_conname(schema, c.name);
   }
