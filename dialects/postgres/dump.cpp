@@ -307,11 +307,7 @@ class Dumper {
       }
       scan(f.returns, r);
       // An SQL-standard body is parsed at CREATE time: what it reads must exist.
-      std::string lang = f.language;
-      std::string body = render_detail::trim(f.body);
-      if (lang == "sql" && (body.rfind("BEGIN", 0) == 0 || body.rfind("RETURN", 0) == 0 ||
-                            body.rfind("begin", 0) == 0 || body.rfind("return", 0) == 0))
-        scan(body, r);
+      if (sql_standard_body(f)) scan(f.body, r);
       func_refs_.push_back({i, std::move(r)});
     }
     for (const auto& [name, t] : cat_.tables) {

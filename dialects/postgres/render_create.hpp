@@ -60,6 +60,9 @@ std::string create_sql(const schema::View& v);
 // CREATE FUNCTION / CREATE PROCEDURE. Throws UnsupportedError for C-language
 // functions (the model does not keep the object file).
 std::string create_sql(const schema::Function& f);
+// True for a LANGUAGE sql function whose body is SQL-standard (BEGIN ATOMIC ...
+// END, RETURN expr): printed without AS, and parsed by the server at CREATE time.
+bool sql_standard_body(const schema::Function& f);
 // "schema.name(type, type)" as COMMENT ON / DROP FUNCTION want it (IN, INOUT
 // and VARIADIC argument types only).
 std::string function_ref(const schema::Function& f);

@@ -39,8 +39,8 @@ bool returns_set(const schema::Function& f) {
   return false;
 }
 
-// A LANGUAGE sql function written with an SQL-standard body (BEGIN ATOMIC ...
-// END or RETURN expr) is stored as that body; it is printed without AS.
+}  // namespace
+
 bool sql_standard_body(const schema::Function& f) {
   if (lower(f.language) != "sql") return false;
   std::string b = lower(trim(f.body));
@@ -55,6 +55,8 @@ bool sql_standard_body(const schema::Function& f) {
   }
   return false;
 }
+
+namespace {
 
 // GUCs whose value is a list of (possibly double-quoted) names; pg_dump's
 // variable_is_guc_list_quote. Each element becomes its own literal.
