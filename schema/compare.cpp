@@ -145,6 +145,20 @@ void compare_table(std::vector<Difference>& out, const std::string& obj, const T
   c.list("inherits", ia, ib);
   c.str("storage parameters", a.with, b.with);
   c.flag("row level security", a.rls_enabled, b.rls_enabled);
+  std::map<std::string, Policy> pa, pb;
+  for (const auto& x : a.policies) pa[x.name] = x;
+  for (const auto& x : b.policies) pb[x.name] = x;
+  each_pair(out, pa, pb,
+            [&](const std::string& n, const Policy&) { return "policy " + quote_ident(n) + " on " + a.name.str(); },
+            [&](const std::string& o, const Policy& x, const Policy& y) {
+              Cmp p{out, o};
+              p.flag("permissive", x.permissive, y.permissive);
+              p.str("command", x.command, y.command);
+              p.list("roles", x.roles, y.roles);
+              p.expr("using", x.using_expr, y.using_expr);
+              p.expr("with check", x.check_expr, y.check_expr);
+              p.str("comment", x.comment, y.comment);
+            });
   c.flag("force row level security", a.rls_forced, b.rls_forced);
   c.str("comment", a.comment, b.comment);
 }

@@ -24,6 +24,8 @@ void Loader::apply(const PgQuery__Node* n) {
     case PG_QUERY__NODE__NODE_CREATE_EXTENSION_STMT: return create_extension(n->create_extension_stmt);
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT: return alter_table(n->alter_table_stmt);
     case PG_QUERY__NODE__NODE_COMMENT_STMT: return comment(n->comment_stmt);
+    case PG_QUERY__NODE__NODE_CREATE_POLICY_STMT: return create_policy(n->create_policy_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_POLICY_STMT: return alter_policy(n->alter_policy_stmt);
     case PG_QUERY__NODE__NODE_DROP_STMT: return drop(n->drop_stmt);
     case PG_QUERY__NODE__NODE_VARIABLE_SET_STMT: return set_var(n->variable_set_stmt);
     case PG_QUERY__NODE__NODE_SELECT_STMT: return select(n->select_stmt, n);
@@ -288,6 +290,18 @@ void Loader::comment(const PgQuery__CommentStmt* s) {
       if (!ok) missing("constraint " + quote_ident(con) + " on " + q.str());
       break;
     }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY: {
+      auto parts = list(o);
+      std::string pol = parts.back();
+      parts.pop_back();
+      auto t = cat.tables.find(qual(parts));
+      if (t == cat.tables.end()) missing("policy " + quote_ident(pol));
+      bool ok = false;
+      for (auto& p : t->second.policies)
+        if (p.name == pol) { p.comment = text; ok = true; }
+      if (!ok) missing("policy " + quote_ident(pol) + " on " + t->first.str());
+      break;
+    }
     case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER: {
       auto parts = list(o);
       std::string trg = parts.back();
@@ -467,6 +481,19 @@ void Loader::drop(const PgQuery__DropStmt* s) {
         QualName t = parts.size() == 1 ? QualName{default_schema(), parts[0]} : QualName{parts[0], parts[1]};
         what = "trigger " + quote_ident(trg) + " on " + t.str();
         found = cat.triggers.erase({t, trg}) > 0;
+        break;
+      }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY: {
+        auto parts = pgq::names_of(o->list->items, o->list->n_items);
+        std::string pol = parts.back();
+        parts.pop_back();
+        QualName t = parts.size() == 1 ? QualName{default_schema(), parts[0]} : QualName{parts[0], parts[1]};
+        what = "policy " + quote_ident(pol) + " on " + t.str();
+        if (Table* tab = cat.find_table(t)) {
+          auto& ps = tab->policies;
+          auto it = std::find_if(ps.begin(), ps.end(), [&](const Policy& p) { return p.name == pol; });
+          if (it != ps.end()) { ps.erase(it); found = true; }
+        }
         break;
       }
       default:

@@ -83,6 +83,8 @@ struct Loader {
   void create_extension(const PgQuery__CreateExtensionStmt* s);
   void alter_table(const PgQuery__AlterTableStmt* s);
   void comment(const PgQuery__CommentStmt* s);
+  void create_policy(const PgQuery__CreatePolicyStmt* s);
+  void alter_policy(const PgQuery__AlterPolicyStmt* s);
   void drop(const PgQuery__DropStmt* s);
   void set_var(const PgQuery__VariableSetStmt* s);
   void select(const PgQuery__SelectStmt* s, const PgQuery__Node* node);

@@ -134,6 +134,19 @@ struct Index {
   Annotations notes;
 };
 
+// A row-level security policy (CREATE POLICY) on its table.
+struct Policy {
+  std::string name;
+  bool permissive = true;
+  std::string command = "ALL";     // ALL, SELECT, INSERT, UPDATE, DELETE
+  std::vector<std::string> roles;  // sorted; "public" for PUBLIC
+  std::optional<Expr> using_expr;
+  std::optional<Expr> check_expr;
+  std::string comment;
+  SourcePos pos;
+  Annotations notes;
+};
+
 struct PartitionSpec {
   std::string strategy;  // range | list | hash (empty = not partitioned)
   Expr key;              // canonical key list "(col, lower(x))" without the strategy
@@ -152,6 +165,7 @@ struct Table {
   std::string with;  // storage parameters, canonical
   bool rls_enabled = false;
   bool rls_forced = false;
+  std::vector<Policy> policies;  // sorted by name
   std::string comment;
   SourcePos pos;
   Annotations notes;
