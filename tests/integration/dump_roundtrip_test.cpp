@@ -216,8 +216,9 @@ TEST(DumpRoundTrip, DumpLoadsAndReproducesItselfByteForByte) {
   EXPECT_LT(first.find("CREATE FUNCTION app.next_code()"), first.find("CREATE TABLE public.users ("));
   EXPECT_LT(first.find("CREATE VIEW app.a_view"), first.find("CREATE FUNCTION app.view_rows()"));
   EXPECT_NE(first.find("RETURNS TABLE(y integer, \"Z\" text)"), std::string::npos);
-  if (version >= 140000)
+  if (version >= 140000) {
     EXPECT_LT(first.find("CREATE TABLE public.users ("), first.find("CREATE FUNCTION app.user_count()"));
+  }
 
   std::string copy = seam::test::fresh_database("dump_copy");
   auto file = write_temp("dump_copy", first);
