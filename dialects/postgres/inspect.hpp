@@ -14,6 +14,26 @@
 //   seam::schema::Catalog live = seam::pg::inspect(*conn);
 //   seam::schema::Catalog app = seam::pg::inspect(*conn, {.include_schemas = {"app"}});
 //
+// Spellings (the file loader must produce the same):
+//  * types: format_type() output; sequence types smallint|integer|bigint;
+//  * collations, operator classes: SQL spelling under the canonical search
+//    path - each part quote_ident'ed, no schema for pg_catalog and public:
+//    "C", "POSIX", "en_US.utf8" (quoted), text_pattern_ops, app.ccoll;
+//    set only when not the default (a column: differs from its type's
+//    collation; an index element: pg_get_indexdef would print it);
+//  * EXCLUDE operators: the bare operator (=, &&), "schema.op" outside
+//    pg_catalog/public - operators are not identifiers and are not quoted;
+//  * storage parameters (tables, indexes, views): reloptions sorted and
+//    joined with "," ("autovacuum_enabled=false,fillfactor=70"), a table's
+//    TOAST options prefixed "toast.";
+//  * NULLS: 1 = NULLS FIRST on an ASC element, 2 = NULLS LAST on DESC only;
+//  * NO INHERIT only on CHECK constraints; constraint columns for PRIMARY
+//    KEY, UNIQUE, FOREIGN KEY and the plain-column elements of EXCLUDE;
+//  * partitions list every column; INHERITS children only their own;
+//  * comments that the server or an extension's control file set by
+//    itself (public's "standard public schema") are left out;
+//  * trigger functions, referenced tables, view deps: schema always set.
+//
 // What is left out: system schemas (pg_catalog, information_schema, pg_toast*,
 // pg_temp*), seam's own ledger schema, every object that belongs to an
 // extension (only the extension itself is listed), array and table row
