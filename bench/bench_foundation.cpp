@@ -1,0 +1,621 @@
+// seam_bench_foundation: how long seam's foundation (desired-state loader,
+// live inspector, model comparison) takes on synthetic schemas of N tables,
+// measured side by side with what PostgreSQL's own tools take for the same
+// schema in the same run (docs/bench.md):
+//
+//   load     seam::schema::load_path(file)   vs  psql -f file into a fresh database
+//   inspect  seam::pg::inspect(database)     vs  pg_dump --schema-only of it
+//   compare  seam::schema::compare(loaded, inspected)   (no baseline; expect 0 differences)
+//
+// Every measured phase runs in its own process (fork for seam's phases, exec
+// for psql and pg_dump), so wait4's ru_maxrss is that phase's peak RSS and
+// nothing one phase allocates inflates the next. The parent stays small for
+// the same reason: a child starts with the parent's anonymous pages counted,
+// and the "process floor" line of the report (/bin/true measured the same
+// way) says how much that is. Each measurement is repeated and the median is
+// reported; wall times are steady_clock.
+//
+//   seam_bench_foundation [--tables 1000,5000] [--repeat 3] [--seed 1]
+//                         [--out bench/results/foundation.md] [--keep]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <pqxx/pqxx>
+
+#include "bench/gen_schema.hpp"
+#include "dialects/postgres/conn.hpp"
+#include "dialects/postgres/embedded.hpp"
+#include "dialects/postgres/inspect.hpp"
+#include "dialects/postgres/spawn.hpp"
+#include "schema/canon.hpp"
+#include "schema/compare.hpp"
+#include "schema/load.hpp"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::vector<int> tables = {1000, 5000};
+  int repeat = 3;
+  uint64_t seed = 1;
+  std::string out = std::string(SEAM_SOURCE_DIR) + "/bench/results/foundation.md";
+  bool keep = false;
+};
+
+// One run of one phase.
+struct Sample {
+  double seconds = 0;
+  long maxrss_kb = 0;
+  std::string info;  // what the phase reported about its result
+};
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return std::string("signal ") + strsignal(WTERMSIG(status));
+  return "status " + std::to_string(status);
+}
+
+void write_all(int fd, const std::string& s) {
+  size_t off = 0;
+  while (off < s.size()) {
+    ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    off += static_cast<size_t>(n);
+  }
+}
+
+// Runs `fn` in a forked child. fn times the work it is meant to measure
+// (excluding setup it must do first, such as building the models compare
+// needs) and describes its result in `info`. The child never returns into
+// main: _exit skips the destructors of objects it inherited (the embedded
+// server belongs to the parent).
+Sample in_child(const std::string& what, const std::function<double(std::string&)>& fn) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + std::string(strerror(errno)));
+  std::cout.flush();
+  std::cerr.flush();
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork: " + std::string(strerror(errno)));
+  if (pid == 0) {
+    ::close(fds[0]);
+    std::string msg;
+    int code = 0;
+    try {
+      std::string info;
+      double s = fn(info);
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "ok %.9f\n", s);
+      msg = buf + info;
+    } catch (const std::exception& e) {
+      msg = std::string("error\n") + e.what();
+      code = 1;
+    }
+    write_all(fds[1], msg);
+    _exit(code);
+  }
+  ::close(fds[1]);
+  std::string msg;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    msg.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fds[0]);
+  int status = 0;
+  rusage ru{};
+  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
+  }
+  if (msg.rfind("ok ", 0) != 0) {
+    if (msg.rfind("error\n", 0) == 0) throw std::runtime_error(what + " failed: " + msg.substr(6));
+    throw std::runtime_error(what + " failed (" + describe_status(status) + ")");
+  }
+  Sample s;
+  size_t nl = msg.find('\n');
+  s.seconds = std::stod(msg.substr(3, nl - 3));
+  s.info = msg.substr(nl + 1);
+  s.maxrss_kb = ru.ru_maxrss;
+  return s;
+}
+
+// Runs a program to completion; wall time from before the fork to the end of
+// wait4. Output goes to `log`; a non-zero exit is an error quoting its tail.
+Sample exec_tool(const std::string& what, const std::vector<std::string>& argv, const fs::path& log) {
+  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + log.string() + ": " + strerror(errno));
+  seam::pg::SpawnOptions so;
+  so.stdout_fd = so.stderr_fd = fd;
+  std::cout.flush();
+  std::cerr.flush();
+  auto t0 = Clock::now();
+  pid_t pid = seam::pg::spawn(argv, so);
+  ::close(fd);
+  int status = 0;
+  rusage ru{};
+  while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {
+  }
+  Sample s;
+  s.seconds = since(t0);
+  s.maxrss_kb = ru.ru_maxrss;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::ifstream in(log);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    if (text.size() > 4000) text = "..." + text.substr(text.size() - 4000);
+    throw std::runtime_error(what + " failed (" + describe_status(status) + "):\n" + text);
+  }
+  return s;
+}
+
+struct Stat {
+  double seconds = 0;  // median
+  double min = 0, max = 0;
+  long maxrss_kb = 0;  // median
+};
+
+Stat summarize(const std::vector<Sample>& v) {
+  Stat st;
+  if (v.empty()) return st;
+  std::vector<double> t;
+  std::vector<long> m;
+  for (const auto& s : v) {
+    t.push_back(s.seconds);
+    m.push_back(s.maxrss_kb);
+  }
+  std::sort(t.begin(), t.end());
+  std::sort(m.begin(), m.end());
+  size_t n = t.size();
+  st.seconds = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+  st.maxrss_kb = n % 2 ? m[n / 2] : (m[n / 2 - 1] + m[n / 2]) / 2;
+  st.min = t.front();
+  st.max = t.back();
+  return st;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+std::string secs(double s) { return s < 10 ? fmt("%.3f s", s) : fmt("%.1f s", s); }
+std::string mib(long kb) { return fmt("%.1f MiB", static_cast<double>(kb) / 1024.0); }
+std::string thousands(long n) {
+  std::string s = std::to_string(n);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+std::string range(const Stat& s) { return fmt("%.3f", s.min) + "–" + fmt("%.3f", s.max); }
+
+std::string read_first_line_with(const char* path, const std::string& key) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) {
+      auto colon = line.find(':');
+      std::string v = colon == std::string::npos ? line : line.substr(colon + 1);
+      v.erase(0, v.find_first_not_of(" \t"));
+      return v;
+    }
+  }
+  return "unknown";
+}
+
+std::string loadavg() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+std::string capture(const std::vector<std::string>& argv) {
+  seam::pg::SpawnOptions so;
+  so.search_path = true;
+  try {
+    auto r = seam::pg::run_capture(argv, so);
+    return r.status == 0 ? trim(r.output) : std::string();
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+std::string commit_description() {
+  std::string head = capture({"git", "-C", SEAM_SOURCE_DIR, "rev-parse", "--short=12", "HEAD"});
+  if (head.empty()) return "unknown (not a git checkout)";
+  std::string dirty = capture({"git", "-C", SEAM_SOURCE_DIR, "status", "--porcelain", "--untracked-files=no"});
+  return head + (dirty.empty() ? "" : " (with uncommitted changes in the working tree)");
+}
+
+// psql and pg_dump of the server's own installation when it has them (the
+// Debian wrappers in /usr/bin are Perl scripts, whose start-up time and
+// memory would be measured too).
+std::string client_binary(const seam::pg::EmbeddedServer& srv, const std::string& name) {
+  for (const fs::path& dir : {fs::path(srv.pg_bin()),
+                              fs::path("/usr/lib/postgresql/" + std::to_string(seam::pg::default_pg_major()) + "/bin")}) {
+    if (fs::exists(dir / name)) return (dir / name).string();
+  }
+  return "/usr/bin/" + name;
+}
+
+std::vector<int> parse_tables(const std::string& s) {
+  std::vector<int> out;
+  std::stringstream ss(s);
+  std::string part;
+  while (std::getline(ss, part, ',')) {
+    part.erase(std::remove(part.begin(), part.end(), '_'), part.end());
+    size_t used = 0;
+    int v = 0;
+    try {
+      v = std::stoi(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != part.size() || v <= 0)
+      throw std::invalid_argument("--tables wants a comma-separated list of positive numbers, got '" + s + "'");
+    out.push_back(v);
+  }
+  if (out.empty()) throw std::invalid_argument("--tables is empty");
+  return out;
+}
+
+Options parse_args(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--tables") {
+      o.tables = parse_tables(value());
+    } else if (a == "--repeat") {
+      o.repeat = std::stoi(value());
+      if (o.repeat < 1) throw std::invalid_argument("--repeat must be at least 1");
+    } else if (a == "--seed") {
+      o.seed = std::stoull(value());
+    } else if (a == "--out") {
+      o.out = value();
+    } else if (a == "--keep") {
+      o.keep = true;
+    } else if (a == "-h" || a == "--help") {
+      std::cout << "usage: seam_bench_foundation [--tables 1000,5000] [--repeat 3] [--seed 1]\n"
+                   "                             [--out FILE] [--keep]\n";
+      std::exit(0);
+    } else {
+      throw std::invalid_argument("unknown argument '" + a + "' (see --help)");
+    }
+  }
+  return o;
+}
+
+// Everything measured for one N.
+struct Result {
+  int tables = 0;
+  seam::bench::GenStats gen;
+  Stat gen_time;
+  Stat seam_load, psql_load, seam_inspect, pg_dump, compare;
+  size_t loaded_tables = 0, inspected_tables = 0, load_warnings = 0, unsupported = 0;
+  size_t differences = 0;
+  std::string first_differences;
+  uintmax_t dump_bytes = 0;
+};
+
+std::string parse_stats(const std::string& info, seam::bench::GenStats& g) {
+  std::istringstream in(info);
+  in >> g.schemas >> g.tables >> g.columns >> g.indexes >> g.foreign_keys >> g.checks >> g.uniques >>
+      g.views >> g.functions >> g.triggers >> g.comments >> g.bytes;
+  return info;
+}
+
+void progress(int n, const std::string& phase, int rep, int of, const Sample& s) {
+  std::cerr << "[" << n << " tables] " << phase << " " << rep << "/" << of << ": " << secs(s.seconds)
+            << ", peak " << mib(s.maxrss_kb) << "\n";
+}
+
+Result run_one(seam::pg::EmbeddedServer& srv, const Options& o, int n, const fs::path& dir,
+               const std::string& psql, const std::string& pg_dump) {
+  Result r;
+  r.tables = n;
+  const fs::path sql = dir / ("schema_" + std::to_string(n) + ".sql");
+  const fs::path dump = dir / ("pg_dump_" + std::to_string(n) + ".sql");
+
+  // Generation, in a child too: the parent must not keep megabytes of SQL
+  // on its heap (see the header comment).
+  Sample g = in_child("generating " + std::to_string(n) + " tables", [&](std::string& info) {
+    seam::bench::GenStats st;
+    auto t0 = Clock::now();
+    std::string text = seam::bench::generate_schema({.tables = n, .seed = o.seed}, &st);
+    double s = since(t0);
+    std::ofstream f(sql, std::ios::binary | std::ios::trunc);
+    f << text;
+    f.close();
+    if (!f) throw std::runtime_error("cannot write " + sql.string());
+    std::ostringstream os;
+    os << st.schemas << ' ' << st.tables << ' ' << st.columns << ' ' << st.indexes << ' ' << st.foreign_keys
+       << ' ' << st.checks << ' ' << st.uniques << ' ' << st.views << ' ' << st.functions << ' '
+       << st.triggers << ' ' << st.comments << ' ' << st.bytes;
+    info = os.str();
+    return s;
+  });
+  parse_stats(g.info, r.gen);
+  r.gen_time = summarize({g});
+  std::cerr << "[" << n << " tables] generated " << thousands(static_cast<long>(r.gen.bytes)) << " bytes in "
+            << secs(g.seconds) << "\n";
+
+  // Load: seam's offline loader and the server itself, interleaved so that
+  // a noisy moment on a shared machine hits both sides alike.
+  std::vector<Sample> seam_load, psql_load, seam_inspect, dumps, compares;
+  std::vector<std::string> dbs;
+  for (int rep = 1; rep <= o.repeat; ++rep) {
+    Sample s = in_child("seam load_path", [&](std::string& info) {
+      auto t0 = Clock::now();
+      seam::schema::LoadResult lr = seam::schema::load_path(sql.string());
+      double secs = since(t0);
+      info = std::to_string(lr.catalog.tables.size()) + " " + std::to_string(lr.warnings.size()) + "\n" +
+             (lr.warnings.empty() ? "" : lr.warnings.front());
+      return secs;
+    });
+    progress(n, "seam load", rep, o.repeat, s);
+    seam_load.push_back(s);
+
+    std::string db = "bench_" + std::to_string(n) + "_" + std::to_string(rep);
+    srv.create_database(db);
+    dbs.push_back(db);
+    Sample p = exec_tool("psql -f " + sql.string(),
+                         {psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", srv.url_for(db), "-f", sql.string()},
+                         dir / "psql.log");
+    progress(n, "psql load", rep, o.repeat, p);
+    psql_load.push_back(p);
+  }
+  {
+    std::istringstream in(seam_load.back().info);
+    in >> r.loaded_tables >> r.load_warnings;
+    std::string rest;
+    std::getline(in, rest);
+    std::getline(in, rest);
+    if (r.load_warnings) std::cerr << "warning: the loader warned " << r.load_warnings << " times, first: " << rest << "\n";
+  }
+
+  // Inspect the last loaded database; the others are only load samples.
+  const std::string url = srv.url_for(dbs.back());
+  for (int rep = 1; rep <= o.repeat; ++rep) {
+    Sample s = in_child("seam inspect", [&](std::string& info) {
+      auto t0 = Clock::now();
+      auto conn = seam::pg::connect(url);
+      seam::schema::Catalog live = seam::pg::inspect(*conn);
+      double secs = since(t0);
+      info = std::to_string(live.tables.size()) + " " + std::to_string(live.unsupported.size());
+      return secs;
+    });
+    progress(n, "seam inspect", rep, o.repeat, s);
+    seam_inspect.push_back(s);
+
+    Sample d = exec_tool("pg_dump --schema-only",
+                         {pg_dump, "--schema-only", "-f", dump.string(), "-d", url}, dir / "pg_dump.log");
+    progress(n, "pg_dump", rep, o.repeat, d);
+    dumps.push_back(d);
+  }
+  {
+    std::istringstream in(seam_inspect.back().info);
+    in >> r.inspected_tables >> r.unsupported;
+  }
+  r.dump_bytes = fs::file_size(dump);
+
+  // Compare: both models are built first (untimed), then compared.
+  for (int rep = 1; rep <= o.repeat; ++rep) {
+    Sample s = in_child("seam compare", [&](std::string& info) {
+      seam::schema::Catalog desired = seam::schema::load_path(sql.string()).catalog;
+      auto conn = seam::pg::connect(url);
+      seam::schema::Catalog live = seam::pg::inspect(*conn);
+      conn.reset();
+      auto t0 = Clock::now();
+      std::vector<seam::schema::Difference> d = seam::schema::compare(desired, live);
+      double secs = since(t0);
+      info = std::to_string(d.size()) + "\n" + seam::schema::format_differences(d, 10);
+      return secs;
+    });
+    progress(n, "seam compare", rep, o.repeat, s);
+    compares.push_back(s);
+  }
+  {
+    const std::string& info = compares.back().info;
+    size_t nl = info.find('\n');
+    r.differences = std::stoul(info.substr(0, nl));
+    r.first_differences = nl == std::string::npos ? "" : trim(info.substr(nl + 1));
+    if (r.differences)
+      std::cerr << "WARNING: compare found " << r.differences << " differences between the loaded and the "
+                << "inspected model of " << n << " tables (expected 0); first ones:\n"
+                << r.first_differences << "\n";
+  }
+
+  r.seam_load = summarize(seam_load);
+  r.psql_load = summarize(psql_load);
+  r.seam_inspect = summarize(seam_inspect);
+  r.pg_dump = summarize(dumps);
+  r.compare = summarize(compares);
+
+  // Drop the databases now: 5,000 tables' worth of files times `repeat`.
+  try {
+    pqxx::connection c{srv.url()};
+    pqxx::nontransaction tx{c};
+    for (const auto& db : dbs) tx.exec("DROP DATABASE " + seam::schema::quote_ident(db));
+  } catch (const std::exception& e) {
+    std::cerr << "note: could not drop the benchmark databases: " << e.what() << "\n";
+  }
+  if (!o.keep) {
+    fs::remove(sql);
+    fs::remove(dump);
+  }
+  return r;
+}
+
+std::string ratio(const Stat& seam, const Stat& base) {
+  if (base.seconds <= 0) return "–";
+  double r = seam.seconds / base.seconds;
+  return r < 0.1 ? fmt("%.3f", r) : fmt("%.2f", r);
+}
+
+std::string report(const Options& o, const std::vector<Result>& results, const std::string& machine) {
+  std::ostringstream md;
+  md << "# seam foundation benchmark\n\n"
+     << "Generated by `seam_bench_foundation` (bench/bench_foundation.cpp); how to run it and how to read it: "
+        "docs/bench.md.\n\n"
+     << machine << "\n";
+
+  md << "## Generated schemas\n\n"
+     << "| tables | schemas | columns | indexes | foreign keys | checks | unique | views | functions | triggers "
+        "| comments | SQL size | pg_dump size |\n"
+     << "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& r : results) {
+    const auto& g = r.gen;
+    md << "| " << thousands(r.tables) << " | " << g.schemas << " | " << thousands(g.columns) << " | "
+       << thousands(g.indexes) << " | " << thousands(g.foreign_keys) << " | " << thousands(g.checks) << " | "
+       << thousands(g.uniques) << " | " << thousands(g.views) << " | " << g.functions << " | "
+       << thousands(g.triggers) << " | " << thousands(g.comments) << " | "
+       << fmt("%.1f MiB", static_cast<double>(g.bytes) / 1048576.0) << " | "
+       << fmt("%.1f MiB", static_cast<double>(r.dump_bytes) / 1048576.0) << " |\n";
+  }
+
+  md << "\n## Results\n\n"
+     << "Median of " << o.repeat << " runs; the range column is the fastest and slowest run of seam's side. "
+     << "Ratio = seam / baseline (below 1: seam is faster). Peak RSS is the measured process's ru_maxrss.\n\n"
+     << "| tables | phase | seam | baseline | ratio | seam runs (s) | seam peak RSS | baseline peak RSS |\n"
+     << "|---:|---|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& r : results) {
+    std::string n = thousands(r.tables);
+    md << "| " << n << " | load: `load_path` vs `psql -f` | " << secs(r.seam_load.seconds) << " | "
+       << secs(r.psql_load.seconds) << " | " << ratio(r.seam_load, r.psql_load) << " | " << range(r.seam_load)
+       << " | " << mib(r.seam_load.maxrss_kb) << " | " << mib(r.psql_load.maxrss_kb) << " (psql client only) |\n";
+    md << "| " << n << " | inspect: `pg::inspect` vs `pg_dump --schema-only` | " << secs(r.seam_inspect.seconds)
+       << " | " << secs(r.pg_dump.seconds) << " | " << ratio(r.seam_inspect, r.pg_dump) << " | "
+       << range(r.seam_inspect) << " | " << mib(r.seam_inspect.maxrss_kb) << " | " << mib(r.pg_dump.maxrss_kb)
+       << " |\n";
+    md << "| " << n << " | compare: `schema::compare` | " << secs(r.compare.seconds) << " | – | – | "
+       << range(r.compare) << " | " << mib(r.compare.maxrss_kb) << " (holds both models) | – |\n";
+    Stat total;
+    total.seconds = r.seam_load.seconds + r.seam_inspect.seconds + r.compare.seconds;
+    Stat base_total;
+    base_total.seconds = r.psql_load.seconds + r.pg_dump.seconds;
+    md << "| " << n << " | all three vs psql + pg_dump | " << secs(total.seconds) << " | "
+       << secs(base_total.seconds) << " | " << ratio(total, base_total) << " | | | |\n";
+  }
+
+  md << "\n## Checks\n\n";
+  for (const auto& r : results) {
+    md << "- " << thousands(r.tables) << " tables: the loader read " << thousands(static_cast<long>(r.loaded_tables))
+       << " tables (" << r.load_warnings << " warnings), the inspector " << thousands(static_cast<long>(r.inspected_tables))
+       << " (" << r.unsupported << " unsupported objects); compare found **" << r.differences
+       << "** differences" << (r.differences ? " (expected 0)" : " (as expected)") << ".\n";
+    if (r.differences) {
+      md << "\n  ```\n";
+      std::istringstream in(r.first_differences);
+      std::string line;
+      while (std::getline(in, line)) md << "  " << line << "\n";
+      md << "  ```\n\n";
+    }
+  }
+  return md.str();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  try {
+    o = parse_args(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "seam_bench_foundation: " << e.what() << "\n";
+    return 2;
+  }
+
+  fs::path dir;
+  try {
+    // The floor every child's peak starts from (see the header comment),
+    // measured before anything else grows the parent.
+    std::string tmpl = (fs::temp_directory_path() / "seam_bench_XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp: " + std::string(strerror(errno)));
+    dir = tmpl;
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
+    std::string load_start = loadavg();
+
+    seam::pg::ServerOptions so;
+    // pg_dump takes a lock on every table in one transaction; the default
+    // lock table (64 x max_connections) is too small for 5,000 tables.
+    so.settings = {{"max_locks_per_transaction", "256"}};
+    seam::pg::EmbeddedServer srv(so);
+    std::string psql = client_binary(srv, "psql"), pg_dump = client_binary(srv, "pg_dump");
+    Sample floor = exec_tool("/bin/true", {"/bin/true"}, dir / "true.log");
+
+    std::string server_version;
+    {
+      pqxx::connection c{srv.url()};
+      pqxx::nontransaction tx{c};
+      server_version = tx.exec("SHOW server_version")[0][0].c_str();
+    }
+    time_t now = time(nullptr);
+    char when[64];
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+
+    std::vector<Result> results;
+    for (int n : o.tables) results.push_back(run_one(srv, o, n, dir, psql, pg_dump));
+
+    std::ostringstream machine;
+    machine << "| | |\n|---|---|\n"
+            << "| run | " << when << ", generator seed " << o.seed << ", " << o.repeat << " runs per measurement |\n"
+            << "| machine | " << sysconf(_SC_NPROCESSORS_ONLN) << " CPUs (nproc), "
+            << read_first_line_with("/proc/cpuinfo", "model name") << ", "
+            << read_first_line_with("/proc/meminfo", "MemTotal") << " memory |\n"
+            << "| load average | " << load_start << " at start, " << loadavg() << " at end (1/5/15 min) |\n"
+            << "| PostgreSQL | server " << server_version << " (embedded, fsync off), "
+            << capture({psql, "--version"}) << ", " << capture({pg_dump, "--version"}) << " |\n"
+            << "| seam | commit " << commit_description() << ", " << SEAM_BUILD_TYPE << " build |\n"
+            << "| process floor | " << mib(floor.maxrss_kb)
+            << " (peak RSS of /bin/true started the same way: the least any measured child can show) |\n";
+
+    std::string md = report(o, results, machine.str());
+    std::cout << md;
+    fs::path out(o.out);
+    if (out.has_parent_path()) fs::create_directories(out.parent_path());
+    std::ofstream f(out, std::ios::binary | std::ios::trunc);
+    f << md;
+    f.close();
+    if (!f) throw std::runtime_error("cannot write " + out.string());
+    std::cerr << "wrote " << out.string() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "seam_bench_foundation: " << e.what() << "\n";
+    if (!dir.empty() && !o.keep) fs::remove_all(dir);
+    return 1;
+  }
+  if (!o.keep) fs::remove_all(dir);
+  else std::cerr << "kept " << dir.string() << "\n";
+  return 0;
+}
