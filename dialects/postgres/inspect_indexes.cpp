@@ -80,7 +80,7 @@ std::vector<Tail> read_tails(const RawIndex& ix) {
   std::vector<Tail> out;
   size_t pos = find_unquoted(ix.def, " USING " + ix.am + " (");
   if (pos == std::string::npos) return {};
-  pos += 8 + ix.am.size();
+  pos += 9 + ix.am.size();  // " USING " + am + " ("
   for (int k = 0; k < ix.nkey; ++k) {
     const auto& e = ix.elems[k];
     if (ix.def.compare(pos, e.keytext.size(), e.keytext) != 0) return {};

@@ -232,6 +232,42 @@ void read_constraints(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
               [](const schema::Constraint& a, const schema::Constraint& b) { return a.name < b.name; });
 }
 
+// Row-level security policies; roles by name ("public" for PUBLIC), sorted.
+void read_policies(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
+  for (const auto& r : ctx.query(R"(
+    SELECT p.polrelid, p.polname, p.polpermissive, p.polcmd,
+           (SELECT array_agg(CASE WHEN x.r = 0 THEN 'public' ELSE a.rolname END)
+              FROM unnest(p.polroles) x(r) LEFT JOIN pg_roles a ON a.oid = x.r),
+           pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid),
+           obj_description(p.oid, 'pg_policy')
+    FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+    WHERE c.relnamespace = ANY($1::oid[]))")) {
+    auto it = by_oid.find(r[0].as<unsigned>());
+    if (it == by_oid.end()) continue;
+    auto& t = ctx.cat.tables[it->second];
+    schema::Policy p;
+    p.name = r[1].as<std::string>();
+    std::string what = "policy " + p.name + " on " + t.name.str();
+    p.permissive = r[2].as<bool>();
+    switch (r[3].as<std::string>()[0]) {
+      case 'r': p.command = "SELECT"; break;
+      case 'a': p.command = "INSERT"; break;
+      case 'w': p.command = "UPDATE"; break;
+      case 'd': p.command = "DELETE"; break;
+      default: p.command = "ALL"; break;
+    }
+    p.roles = text_array(r[4]);
+    std::sort(p.roles.begin(), p.roles.end());
+    if (!r[5].is_null()) p.using_expr = expr_of(r[5].as<std::string>(), "the USING expression of " + what);
+    if (!r[6].is_null()) p.check_expr = expr_of(r[6].as<std::string>(), "the WITH CHECK expression of " + what);
+    p.comment = str(r[7]);
+    t.policies.push_back(std::move(p));
+  }
+  for (auto& [name, t] : ctx.cat.tables)
+    std::sort(t.policies.begin(), t.policies.end(),
+              [](const schema::Policy& a, const schema::Policy& b) { return a.name < b.name; });
+}
+
 // Objects next to tables that the model has no place for yet.
 void read_unsupported(Ctx& ctx) {
   for (const auto& r : ctx.query(R"(
@@ -239,10 +275,7 @@ void read_unsupported(Ctx& ctx) {
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind = 'f' AND c.relnamespace = ANY($1::oid[])
       AND NOT )" + ext_member("'pg_class'::regclass", "c.oid") + R"(
-    UNION ALL
-    SELECT 'policy ' || quote_ident(p.polname) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
-    FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relnamespace = ANY($1::oid[]) AND NOT )" + ext_member("'pg_class'::regclass", "c.oid") + R"(
+
     UNION ALL
     SELECT 'rule ' || quote_ident(rw.rulename) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -263,6 +296,7 @@ void inspect_tables(Ctx& ctx) {
   read_tables(ctx, by_oid);
   read_columns(ctx, by_oid);
   read_constraints(ctx, by_oid);
+  read_policies(ctx, by_oid);
   read_unsupported(ctx);
 }
 
