@@ -376,6 +376,21 @@ Expr canon_query(std::string_view sql) {
   return out;
 }
 
+std::string canon_sql_body(std::string_view body) {
+  const std::string head = "CREATE FUNCTION seam_f() RETURNS int LANGUAGE sql ";
+  std::string src = head + trim(body);
+  pgq::Tree t = pgq::parse(src);
+  if (!t.ok() || t.result->n_stmts != 1 ||
+      t.result->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT)
+    return trim(body);
+  pgq::walk(reinterpret_cast<ProtobufCMessage*>(t.result), Normaliser{*t.arena});
+  std::string out = pgq::deparse(t.result);
+  size_t at = out.find(" RETURN ");
+  size_t at2 = out.find(" BEGIN ATOMIC");
+  size_t cut = std::min(at, at2);
+  return cut == std::string::npos ? out : out.substr(cut + 1);
+}
+
 std::string canon_type(std::string_view sql_type) {
   std::string src = "SELECT NULL::" + std::string(sql_type);
   pgq::Tree t = pgq::parse(src);

@@ -38,6 +38,11 @@ Expr canon_query(std::string_view sql);
 // "public.mood[]") - parses "SELECT NULL::<type>".
 std::string canon_type(std::string_view sql_type);
 
+// Canonical form of an SQL-standard function body ("RETURN expr" or
+// "BEGIN ATOMIC ... END"), the file's text and pg_get_functiondef's agreeing.
+// Returns the trimmed input when it does not parse.
+std::string canon_sql_body(std::string_view body);
+
 // Canonical partition bound from "FOR VALUES FROM (...) TO (...)", "FOR VALUES
 // IN (...)", "FOR VALUES WITH (modulus m, remainder r)" or "DEFAULT" (the
 // output of pg_get_expr(relpartbound, oid)).

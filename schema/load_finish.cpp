@@ -123,6 +123,37 @@ void Loader::finish() {
                          quote_ident(s.owned_by_column) + ", which is not defined in the desired state");
     }
   }
+  // Partitions have their parent's columns (PostgreSQL copies them at CREATE
+  // ... PARTITION OF); copy in dependency order so sub-partitions see them.
+  std::function<void(Table&)> fill = [&](Table& t) {
+    if (!t.partition_of || t.notes.count("seam-filled")) return;
+    Table* parent = cat.find_table(*t.partition_of);
+    if (!parent) return;  // reported below
+    fill(*parent);
+    // Columns written in PARTITION OF (...) only override options (WITH OPTIONS).
+    std::vector<Column> local = std::move(t.columns);
+    t.columns.clear();
+    for (const auto& pc : parent->columns) {
+      Column c = pc;
+      c.comment.clear();
+      c.notes.clear();
+      c.identity = 0;
+      for (const auto& l : local)
+        if (l.name == c.name) {
+          if (l.default_expr) c.default_expr = l.default_expr;
+          if (l.not_null) c.not_null = true;
+          c.comment = l.comment;
+        }
+      t.columns.push_back(c);
+    }
+    for (const auto& l : local)
+      if (!parent->find_column(l.name))
+        throw InputError(l.pos.str() + ": column " + quote_ident(l.name) + " of partition " + t.name.str() +
+                         " does not exist in its parent " + parent->name.str());
+    t.notes["seam-filled"] = "";
+  };
+  for (auto& [n, t] : cat.tables) fill(t);
+  for (auto& [n, t] : cat.tables) t.notes.erase("seam-filled");
   for (auto& [n, t] : cat.tables) {
     check_schema(n.schema, t.pos, "table " + n.str());
     for (const auto& c : t.columns) check_type(c.type, c.pos, "column " + n.str() + "." + quote_ident(c.name));
@@ -163,21 +194,6 @@ void Loader::finish() {
     std::sort(t.constraints.begin(), t.constraints.end(),
               [](const Constraint& a, const Constraint& b) { return a.name < b.name; });
   }
-  // Partitions have their parent's columns (PostgreSQL copies them at CREATE
-  // ... PARTITION OF); copy in dependency order so sub-partitions see them.
-  std::function<void(Table&)> fill = [&](Table& t) {
-    if (!t.partition_of || !t.columns.empty()) return;
-    Table& parent = *cat.find_table(*t.partition_of);
-    fill(parent);
-    for (const auto& pc : parent.columns) {
-      Column c = pc;
-      c.comment.clear();
-      c.notes.clear();
-      c.identity = 0;
-      t.columns.push_back(c);
-    }
-  };
-  for (auto& [n, t] : cat.tables) fill(t);
   for (auto& [n, ix] : cat.indexes) {
     const Table* t = cat.find_table(ix.table);
     auto v = cat.views.find(ix.table);

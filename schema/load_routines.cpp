@@ -88,9 +88,23 @@ void Loader::create_function(const PgQuery__CreateFunctionStmt* s) {
     }
   }
   if (s->sql_body) {
-    // SQL-standard body (BEGIN ATOMIC ... END / RETURN expr): kept as deparsed text.
-    f.body = "sql-standard body";
-    unsupported(-1, "SQL-standard function bodies (BEGIN ATOMIC / RETURN) are not supported yet; use AS $$ ... $$");
+    // SQL-standard body (RETURN expr / BEGIN ATOMIC ... END): kept as written,
+    // from its first keyword to the end of the statement; compared canonically.
+    std::string text = file->text.substr(stmt_off, stmt_len);
+    int depth = 0;
+    size_t at = std::string::npos;
+    for (const auto& tok : pgq::scan(text)) {
+      if (tok.token == '(') depth++;
+      else if (tok.token == ')') depth--;
+      else if (depth == 0 && (tok.token == PG_QUERY__TOKEN__RETURN || tok.token == PG_QUERY__TOKEN__BEGIN_P)) {
+        at = tok.start;
+        break;
+      }
+    }
+    if (at == std::string::npos) fail(-1, "cannot find the body of " + f.name.str());
+    f.body = text.substr(at);
+    while (!f.body.empty() && (isspace(static_cast<unsigned char>(f.body.back())) || f.body.back() == ';')) f.body.pop_back();
+    if (f.language.empty()) f.language = "sql";
   }
   if (f.language.empty()) fail(-1, "no language specified for " + f.name.str());
   if (!cost_set) f.cost = (f.language == "c" || f.language == "internal") ? 1 : 100;

@@ -125,7 +125,23 @@ void Loader::add_column(Table& t, const PgQuery__ColumnDef* cd, std::vector<Cons
   if (t.find_column(c.name))
     fail(cd->location, "column " + quote_ident(c.name) + " specified more than once in table " +
                            t.name.str());
-  if (!cd->type_name) fail(cd->location, "column " + quote_ident(c.name) + " has no type");
+  if (!cd->type_name) {
+    if (!t.partition_of) fail(cd->location, "column " + quote_ident(c.name) + " has no type");
+    // PARTITION OF parent (col WITH OPTIONS DEFAULT ...): options only; the
+    // type comes from the parent in finish().
+    for (size_t i = 0; i < cd->n_constraints; i++) {
+      const PgQuery__Constraint* k = cd->constraints[i]->constraint;
+      if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT) c.default_expr = expr(k->raw_expr);
+      else if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL) c.not_null = true;
+      else {
+        Constraint con = table_constraint(t, k);
+        if (con.kind != ConstraintKind::Check && con.columns.empty()) con.columns = {c.name};
+        pending.push_back(std::move(con));
+      }
+    }
+    t.columns.push_back(std::move(c));
+    return;
+  }
   std::string serial_type;
   auto tnames = pgq::names_of(cd->type_name->names, cd->type_name->n_names);
   bool serial = is_serial(tnames, &serial_type) && !cd->type_name->n_array_bounds;
@@ -347,6 +363,12 @@ void Loader::create_table(const PgQuery__CreateStmt* s) {
   if (s->tablespacename && *s->tablespacename)
     warn(-1, "TABLESPACE " + std::string(s->tablespacename) + " ignored: tablespaces are not managed by seam");
   take_relname(t.name);
+  for (size_t i = 0; i < s->n_inh_relations; i++) {
+    const PgQuery__Node* r = s->inh_relations[i];
+    if (r->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) continue;
+    if (s->partbound) t.partition_of = qualify(r->range_var);
+    else t.inherits.push_back(qualify(r->range_var));
+  }
   std::vector<Constraint> pending;
   for (size_t i = 0; i < s->n_table_elts; i++) {
     const PgQuery__Node* e = s->table_elts[i];
@@ -366,12 +388,6 @@ void Loader::create_table(const PgQuery__CreateStmt* s) {
     }
   }
   if (s->partspec) t.partition_by = partition_key_from(s->partspec);
-  for (size_t i = 0; i < s->n_inh_relations; i++) {
-    const PgQuery__Node* r = s->inh_relations[i];
-    if (r->node_case != PG_QUERY__NODE__NODE_RANGE_VAR) continue;
-    if (s->partbound) t.partition_of = qualify(r->range_var);
-    else t.inherits.push_back(qualify(r->range_var));
-  }
   if (s->partbound) t.partition_bound = partition_bound_from(s->partbound);
   t.with = defelems_to_options(s->options, s->n_options);
   name_constraints(t, pending);

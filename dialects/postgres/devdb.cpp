@@ -41,6 +41,18 @@ schema::SourcePos error_pos(const schema::Statement& st, const pqxx::sql_error& 
   return st.pos();
 }
 
+// Roles are cluster-wide and not managed by seam (the offline loader skips
+// them too); running CREATE ROLE in a scratch database would change the
+// cluster, or fail because the role exists.
+bool is_role_statement(const std::string& sql) {
+  std::string head;
+  for (char c : sql.substr(0, 40)) head += static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  for (const char* p : {"CREATE ROLE", "CREATE USER", "CREATE GROUP", "ALTER ROLE", "ALTER USER", "ALTER GROUP",
+                        "DROP ROLE", "DROP USER", "DROP GROUP"})
+    if (head.rfind(p, 0) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 schema::Catalog load_via_dev(const std::vector<schema::SqlFile>& files, const std::string& admin_url,
@@ -74,6 +86,7 @@ schema::Catalog load_via_dev(const std::vector<schema::SqlFile>& files, const st
         reset.exec("RESET ALL");
       }
       for (const auto& st : schema::split_statements(f)) {
+        if (is_role_statement(st.text())) continue;
         try {
           pqxx::nontransaction tx(*conn);
           tx.exec(st.text());
