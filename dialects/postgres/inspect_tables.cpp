@@ -275,17 +275,39 @@ void read_unsupported(Ctx& ctx) {
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind = 'f' AND c.relnamespace = ANY($1::oid[])
       AND NOT )" + ext_member("'pg_class'::regclass", "c.oid") + R"(
-
     UNION ALL
     SELECT 'rule ' || quote_ident(rw.rulename) || ' on ' || quote_ident(n.nspname) || '.' || quote_ident(c.relname)
     FROM pg_rewrite rw JOIN pg_class c ON c.oid = rw.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE rw.rulename <> '_RETURN' AND c.relnamespace = ANY($1::oid[])
-      AND NOT )" + ext_member("'pg_class'::regclass", "c.oid") + R"(
-    UNION ALL
-    SELECT 'statistics object ' || quote_ident(n.nspname) || '.' || quote_ident(s.stxname)
-    FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
-    WHERE s.stxnamespace = ANY($1::oid[])
-      AND NOT )" + ext_member("'pg_statistic_ext'::regclass", "s.oid")))
+      AND NOT )" + ext_member("'pg_class'::regclass", "c.oid")))
+    ctx.unsupported(r[0].as<std::string>());
+
+  // Schema objects of kinds the model has no type for. Catalog and column
+  // names are constants here; user names only come back as query results.
+  struct Kind {
+    const char *label, *catalog, *name_sql, *nsp_col;  // the catalog's alias is x
+  };
+  static const Kind kinds[] = {
+      {"statistics object", "pg_statistic_ext", "quote_ident(n.nspname) || '.' || quote_ident(x.stxname)", "stxnamespace"},
+      {"collation", "pg_collation", "quote_ident(n.nspname) || '.' || quote_ident(x.collname)", "collnamespace"},
+      {"operator", "pg_operator", "x.oid::regoperator::text", "oprnamespace"},
+      {"operator class", "pg_opclass", "quote_ident(n.nspname) || '.' || quote_ident(x.opcname)", "opcnamespace"},
+      {"text search configuration", "pg_ts_config", "x.oid::regconfig::text", "cfgnamespace"},
+      {"text search dictionary", "pg_ts_dict", "x.oid::regdictionary::text", "dictnamespace"},
+      {"conversion", "pg_conversion", "quote_ident(n.nspname) || '.' || quote_ident(x.conname)", "connamespace"},
+  };
+  std::string sql;
+  for (const auto& k : kinds) {
+    sql += std::string(sql.empty() ? "" : " UNION ALL ") + "SELECT '" + k.label + " ' || " + k.name_sql +
+           " FROM pg_catalog." + k.catalog + " x JOIN pg_namespace n ON n.oid = x." + k.nsp_col +
+           " WHERE x." + k.nsp_col + " = ANY($1::oid[]) AND NOT " +
+           ext_member(std::string("'pg_catalog.") + k.catalog + "'::regclass", "x.oid");
+  }
+  // Database-wide objects seam does not manage but a schema may rely on.
+  sql += " UNION ALL SELECT 'event trigger ' || quote_ident(e.evtname) FROM pg_event_trigger e WHERE NOT " +
+         ext_member("'pg_event_trigger'::regclass", "e.oid") +
+         " UNION ALL SELECT 'publication ' || quote_ident(p.pubname) FROM pg_publication p";
+  for (const auto& r : ctx.query(sql))
     ctx.unsupported(r[0].as<std::string>());
 }
 
