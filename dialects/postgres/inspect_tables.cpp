@@ -133,6 +133,9 @@ void read_columns(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
     col.comment = str(r[9]);
     if (r[19].as<bool>()) ctx.unsupported("non-default STORAGE of " + what);
     if (r[20].as<bool>()) ctx.unsupported("COMPRESSION setting of " + what);
+    // A partition's identity column (PostgreSQL 17+) draws from the
+    // partitioned table's sequence: the parent declares it, not the partition.
+    if (!identity.empty() && r[10].is_null() && t.partition_of) identity.clear();
     if (!identity.empty()) {
       col.identity = identity[0];
       if (!r[10].is_null()) {

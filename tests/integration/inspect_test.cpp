@@ -189,6 +189,10 @@ CREATE FUNCTION app.inc(i integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN
 const char* kPg14Storage = R"SQL(
 ALTER TABLE app.cache ALTER COLUMN v SET COMPRESSION pglz;
 )SQL";
+const char* kPg17 = R"SQL(
+CREATE TABLE app.idp (id int GENERATED ALWAYS AS IDENTITY, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE app.idp_1 PARTITION OF app.idp FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+)SQL";
 const char* kPg15 = R"SQL(
 ALTER TABLE app.bookings ADD CONSTRAINT bookings_room_key UNIQUE NULLS NOT DISTINCT (room);
 CREATE UNIQUE INDEX bookings_during_nnd ON app.bookings (during) NULLS NOT DISTINCT;
@@ -209,6 +213,7 @@ class Inspect : public ::testing::Test {
     if (version_ >= 180000)
       seam::test::run_sql(*url_, "ALTER TABLE app.cache ADD COLUMN klen int GENERATED ALWAYS AS (length(k)) VIRTUAL");
     if (version_ >= 150000) seam::test::run_sql(*url_, kPg15);
+    if (version_ >= 170000) seam::test::run_sql(*url_, kPg17);
     cat_ = new Catalog(seam::pg::inspect(*conn));
   }
   static void TearDownTestSuite() {
@@ -598,6 +603,13 @@ TEST_F(Inspect, Partitioning) {
             seam::schema::canon_partition_bound("FOR VALUES WITH (modulus 2, remainder 0)"));
 }
 
+TEST_F(Inspect, PartitionOfIdentityTableHasNoIdentityOfItsOwn) {
+  if (version_ < 170000) GTEST_SKIP() << "identity columns on partitioned tables need PostgreSQL 17";
+  EXPECT_EQ(column(table("app", "idp"), "id").identity, 'a');
+  EXPECT_EQ(column(table("app", "idp"), "id").identity_seq_name, "idp_id_seq");
+  EXPECT_EQ(column(table("app", "idp_1"), "id").identity, 0);
+}
+
 TEST_F(Inspect, InheritanceListsOnlyLocalColumnsAndConstraints) {
   const auto& child = table("app", "child");
   EXPECT_EQ(child.inherits, std::vector<QualName>{(QualName{"app", "base"})});
@@ -842,6 +854,7 @@ TEST_F(Inspect, LoaderAgreesWithLiveCatalog) {
   std::string all = kSchema;
   if (version_ >= 140000) all += kPg14;
   if (version_ >= 150000) all += kPg15;
+  if (version_ >= 170000) all += kPg17;
   std::string loadable, live;
   for (size_t start = 0, end; (end = all.find(";\n", start)) != std::string::npos; start = end + 2) {
     std::string stmt = all.substr(start, end + 2 - start);
