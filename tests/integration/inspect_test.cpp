@@ -177,6 +177,16 @@ CREATE VIEW app.cascaded WITH (check_option = cascaded) AS SELECT id, status FRO
 CREATE FUNCTION app.audit() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
 CREATE TRIGGER orders_changed AFTER UPDATE ON app.orders FOR EACH ROW
   WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION app.audit();
+CREATE FUNCTION "Odd Schema"."Fn"("X" integer, "y z" text DEFAULT 'it''s') RETURNS text
+  LANGUAGE sql STABLE AS $$ SELECT $2 || $1 $$;
+COMMENT ON FUNCTION "Odd Schema"."Fn"(integer, text) IS 'it''s "quoted"';
+CREATE FUNCTION "Odd Schema"."Trg"() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER "Odd Trigger" BEFORE UPDATE OF "two words" ON "Odd Schema"."Mixed Case"
+  FOR EACH ROW EXECUTE FUNCTION "Odd Schema"."Trg"();
+CREATE UNIQUE INDEX "Odd Include" ON "Odd Schema"."Mixed Case" ("Id") INCLUDE ("two words", q);
+CREATE VIEW "Odd Schema"."Odd View" AS SELECT "Id", "two words" AS "Two" FROM "Odd Schema"."Mixed Case";
+COMMENT ON TABLE "Odd Schema"."Mixed Case" IS 'line one
+line two';
 CREATE TABLE app.ev_ref (id bigint, at date, FOREIGN KEY (id, at) REFERENCES app.events (id, at));
 CREATE TABLE app.parted_fk (user_id bigint REFERENCES users (id), at date) PARTITION BY RANGE (at);
 CREATE TABLE app.parted_fk_1 PARTITION OF app.parted_fk FOR VALUES FROM (MINVALUE) TO ('2020-01-01');
@@ -292,7 +302,7 @@ TEST_F(Inspect, ExtensionsListedAndTheirMembersSkipped) {
   EXPECT_TRUE(cat_->extensions.count("plpgsql"));
   // citext's type and functions, btree_gist's functions are extension members.
   EXPECT_FALSE(cat_->types.count({"public", "citext"}));
-  for (const auto& [sig, f] : cat_->functions) EXPECT_EQ(f.name.schema, "app") << sig;
+  for (const auto& [sig, f] : cat_->functions) EXPECT_NE(f.name.schema, "public") << sig;
 }
 
 TEST_F(Inspect, EnumLabelsInSortOrder) {
@@ -756,6 +766,15 @@ TEST_F(Inspect, QuotedNamesDroppedColumnsAndPartitionedForeignKeys) {
   ASSERT_TRUE(w.when);
   EXPECT_EQ(w.when->canon, canon("OLD.* IS DISTINCT FROM NEW.*"));
   EXPECT_EQ(cat_->views.at({"app", "cascaded"}).with, "check_option=cascaded");
+  const auto& fn = function("\"Odd Schema\".\"Fn\"(integer, text)");
+  EXPECT_EQ(fn.args.at(1).name, "y z");
+  EXPECT_EQ(fn.args.at(1).default_expr->canon, canon("'it''s'"));
+  EXPECT_EQ(fn.comment, "it's \"quoted\"");
+  const auto& tr = cat_->triggers.at({{"Odd Schema", "Mixed Case"}, "Odd Trigger"});
+  EXPECT_EQ(tr.function, (QualName{"Odd Schema", "Trg"}));
+  EXPECT_EQ(tr.update_columns, std::vector<std::string>{"two words"});
+  EXPECT_EQ(index("Odd Schema", "Odd Include").include, (std::vector<std::string>{"two words", "q"}));
+  EXPECT_EQ(t.comment, "line one\nline two");
 }
 
 TEST_F(Inspect, SchemaFilters) {
@@ -768,7 +787,8 @@ TEST_F(Inspect, SchemaFilters) {
   EXPECT_TRUE(no_app.find_table({"public", "users"}));
   EXPECT_FALSE(no_app.find_table({"app", "orders"}));
   EXPECT_FALSE(no_app.types.count({"app", "mood"}));
-  EXPECT_TRUE(no_app.functions.empty());
+  for (const auto& [sig, f] : no_app.functions) EXPECT_NE(f.name.schema, "app") << sig;
+  EXPECT_TRUE(no_app.functions.count("\"Odd Schema\".\"Fn\"(integer, text)"));
   // The ledger schema stays out even when asked for.
   auto ledger = seam::pg::inspect(*conn, {.include_schemas = {"seam"}});
   EXPECT_TRUE(ledger.tables.empty());
