@@ -53,6 +53,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+constexpr int kWarmupTables = 200;
+
 struct Options {
   std::vector<int> tables = {1000, 5000};
   int repeat = 3;
@@ -65,10 +67,16 @@ struct Options {
 struct Sample {
   double seconds = 0;
   long maxrss_kb = 0;
+  double cpu_seconds = 0;  // user + system time of the measured process
   std::string info;  // what the phase reported about its result
 };
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double cpu_of(const rusage& ru) {
+  auto tv = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return tv(ru.ru_utime) + tv(ru.ru_stime);
+}
 
 std::string describe_status(int status) {
   if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
@@ -138,6 +146,7 @@ Sample in_child(const std::string& what, const std::function<double(std::string&
   s.seconds = std::stod(msg.substr(3, nl - 3));
   s.info = msg.substr(nl + 1);
   s.maxrss_kb = ru.ru_maxrss;
+  s.cpu_seconds = cpu_of(ru);
   return s;
 }
 
@@ -160,6 +169,7 @@ Sample exec_tool(const std::string& what, const std::vector<std::string>& argv, 
   Sample s;
   s.seconds = since(t0);
   s.maxrss_kb = ru.ru_maxrss;
+  s.cpu_seconds = cpu_of(ru);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     std::ifstream in(log);
     std::stringstream ss;
@@ -175,6 +185,7 @@ struct Stat {
   double seconds = 0;  // median
   double min = 0, max = 0;
   long maxrss_kb = 0;  // median
+  double cpu_seconds = 0;  // median
 };
 
 Stat summarize(const std::vector<Sample>& v) {
@@ -182,14 +193,18 @@ Stat summarize(const std::vector<Sample>& v) {
   if (v.empty()) return st;
   std::vector<double> t;
   std::vector<long> m;
+  std::vector<double> c;
   for (const auto& s : v) {
     t.push_back(s.seconds);
     m.push_back(s.maxrss_kb);
+    c.push_back(s.cpu_seconds);
   }
   std::sort(t.begin(), t.end());
   std::sort(m.begin(), m.end());
+  std::sort(c.begin(), c.end());
   size_t n = t.size();
   st.seconds = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+  st.cpu_seconds = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
   st.maxrss_kb = n % 2 ? m[n / 2] : (m[n / 2 - 1] + m[n / 2]) / 2;
   st.min = t.front();
   st.max = t.back();
@@ -208,7 +223,7 @@ std::string thousands(long n) {
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
   return s;
 }
-std::string range(const Stat& s) { return fmt("%.3f", s.min) + "–" + fmt("%.3f", s.max); }
+std::string range(const Stat& s) { return fmt("%.3f", s.min) + "–" + fmt("%.3f", s.max) + " s"; }
 
 std::string read_first_line_with(const char* path, const std::string& key) {
   std::ifstream in(path);
@@ -337,7 +352,7 @@ std::string parse_stats(const std::string& info, seam::bench::GenStats& g) {
 
 void progress(int n, const std::string& phase, int rep, int of, const Sample& s) {
   std::cerr << "[" << n << " tables] " << phase << " " << rep << "/" << of << ": " << secs(s.seconds)
-            << ", peak " << mib(s.maxrss_kb) << "\n";
+            << " (CPU " << secs(s.cpu_seconds) << "), peak " << mib(s.maxrss_kb) << "\n";
 }
 
 Result run_one(seam::pg::EmbeddedServer& srv, const Options& o, int n, const fs::path& dir,
@@ -505,28 +520,37 @@ std::string report(const Options& o, const std::vector<Result>& results, const s
   }
 
   md << "\n## Results\n\n"
-     << "Median of " << o.repeat << " runs; the range column is the fastest and slowest run of seam's side. "
-     << "Ratio = seam / baseline (below 1: seam is faster). Peak RSS is the measured process's ru_maxrss.\n\n"
-     << "| tables | phase | seam | baseline | ratio | seam runs (s) | seam peak RSS | baseline peak RSS |\n"
-     << "|---:|---|---:|---:|---:|---:|---:|---:|\n";
+     << "Median of " << o.repeat << " runs. Ratio = seam / baseline: below 1, seam is faster. "
+     << "CPU is user + system time of the measured process alone (psql and pg_dump mostly wait for the "
+        "server, whose work is in their wall time but not in their CPU). Peak RSS is the measured process's "
+        "ru_maxrss; the server's memory is not counted on either side.\n\n"
+     << "| tables | phase | seam | baseline | ratio | seam runs | seam CPU | baseline CPU | seam peak RSS | "
+        "baseline peak RSS |\n"
+     << "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& r : results) {
     std::string n = thousands(r.tables);
-    md << "| " << n << " | load: `load_path` vs `psql -f` | " << secs(r.seam_load.seconds) << " | "
-       << secs(r.psql_load.seconds) << " | " << ratio(r.seam_load, r.psql_load) << " | " << range(r.seam_load)
-       << " | " << mib(r.seam_load.maxrss_kb) << " | " << mib(r.psql_load.maxrss_kb) << " (psql client only) |\n";
-    md << "| " << n << " | inspect: `pg::inspect` vs `pg_dump --schema-only` | " << secs(r.seam_inspect.seconds)
-       << " | " << secs(r.pg_dump.seconds) << " | " << ratio(r.seam_inspect, r.pg_dump) << " | "
-       << range(r.seam_inspect) << " | " << mib(r.seam_inspect.maxrss_kb) << " | " << mib(r.pg_dump.maxrss_kb)
-       << " |\n";
-    md << "| " << n << " | compare: `schema::compare` | " << secs(r.compare.seconds) << " | – | – | "
-       << range(r.compare) << " | " << mib(r.compare.maxrss_kb) << " (holds both models) | – |\n";
-    Stat total;
+    auto row = [&](const std::string& phase, const Stat& seam, const Stat* base, const std::string& seam_cpu,
+                   const std::string& seam_rss) {
+      md << "| " << n << " | " << phase << " | " << secs(seam.seconds) << " | "
+         << (base ? secs(base->seconds) : "–") << " | " << (base ? ratio(seam, *base) : "–") << " | "
+         << range(seam) << " | " << seam_cpu << " | " << (base ? secs(base->cpu_seconds) : "–") << " | "
+         << seam_rss << " | " << (base ? mib(base->maxrss_kb) : "–") << " |\n";
+    };
+    row("load: `schema::load_path` vs `psql -f`", r.seam_load, &r.psql_load, secs(r.seam_load.cpu_seconds),
+        mib(r.seam_load.maxrss_kb));
+    row("inspect: `pg::inspect` vs `pg_dump --schema-only`", r.seam_inspect, &r.pg_dump,
+        secs(r.seam_inspect.cpu_seconds), mib(r.seam_inspect.maxrss_kb));
+    // The compare child builds both models first: its CPU would be mostly
+    // that, and its peak is the peak of holding both.
+    row("compare: `schema::compare`", r.compare, nullptr, "–", mib(r.compare.maxrss_kb) + " ¹");
+    Stat total, base_total;
     total.seconds = r.seam_load.seconds + r.seam_inspect.seconds + r.compare.seconds;
-    Stat base_total;
     base_total.seconds = r.psql_load.seconds + r.pg_dump.seconds;
-    md << "| " << n << " | all three vs psql + pg_dump | " << secs(total.seconds) << " | "
-       << secs(base_total.seconds) << " | " << ratio(total, base_total) << " | | | |\n";
+    md << "| " << n << " | sum of the three vs psql + pg_dump | " << secs(total.seconds) << " | "
+       << secs(base_total.seconds) << " | " << ratio(total, base_total) << " | | | | | |\n";
   }
+  md << "\n¹ the process that loads the file, inspects the database and compares the two models: "
+        "the peak of the whole sequence.\n";
 
   md << "\n## Checks\n\n";
   for (const auto& r : results) {
@@ -585,15 +609,27 @@ int main(int argc, char** argv) {
     char when[64];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
 
+    // One untimed pass over a small schema first: the first databases a
+    // fresh cluster builds pay for WAL segment creation and cold caches
+    // (server, page cache, shared libraries) that later ones do not.
+    {
+      Options warm = o;
+      warm.repeat = 1;
+      std::cerr << "warm-up (not reported):\n";
+      run_one(srv, warm, kWarmupTables, dir, psql, pg_dump);
+    }
+
     std::vector<Result> results;
     for (int n : o.tables) results.push_back(run_one(srv, o, n, dir, psql, pg_dump));
 
     std::ostringstream machine;
     machine << "| | |\n|---|---|\n"
-            << "| run | " << when << ", generator seed " << o.seed << ", " << o.repeat << " runs per measurement |\n"
+            << "| run | " << when << ", generator seed " << o.seed << ", " << o.repeat
+            << " runs per measurement after an untimed warm-up pass over " << kWarmupTables << " tables |\n"
             << "| machine | " << sysconf(_SC_NPROCESSORS_ONLN) << " CPUs (nproc), "
             << read_first_line_with("/proc/cpuinfo", "model name") << ", "
-            << read_first_line_with("/proc/meminfo", "MemTotal") << " memory |\n"
+            << fmt("%.1f GiB", std::atof(read_first_line_with("/proc/meminfo", "MemTotal").c_str()) / 1048576.0)
+            << " memory |\n"
             << "| load average | " << load_start << " at start, " << loadavg() << " at end (1/5/15 min) |\n"
             << "| PostgreSQL | server " << server_version << " (embedded, fsync off), "
             << capture({psql, "--version"}) << ", " << capture({pg_dump, "--version"}) << " |\n"
