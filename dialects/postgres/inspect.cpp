@@ -27,6 +27,12 @@ std::string ext_member(const std::string& classid, const std::string& objid) {
          " AND xd.objid = " + objid + " AND xd.deptype = 'e')";
 }
 
+std::string comment_join(const std::string& alias, const std::string& catalog, const std::string& objoid,
+                         const std::string& subid) {
+  return " LEFT JOIN pg_catalog.pg_description " + alias + " ON " + alias + ".objoid = " + objoid + " AND " +
+         alias + ".classoid = 'pg_catalog." + catalog + "'::regclass AND " + alias + ".objsubid = " + subid + " ";
+}
+
 std::string other_name(const std::string& nsp, const std::string& name) {
   if (nsp.empty() || nsp == "pg_catalog" || nsp == "public") return schema::quote_ident(name);
   return schema::quote_ident(nsp) + "." + schema::quote_ident(name);

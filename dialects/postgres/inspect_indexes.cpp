@@ -145,7 +145,8 @@ void load_parts(Ctx& ctx) {
   ctx.parts_loaded = true;
   auto rows = ctx.query(R"(
     SELECT i.indexrelid, i.indnkeyatts, k.attnum, a.attname,
-           pg_get_indexdef(i.indexrelid, k.n::int, false),
+           CASE WHEN k.attnum = 0 THEN pg_get_indexdef(i.indexrelid, k.n::int, false)
+                ELSE quote_ident(a.attname) END,
            co.collname, con.nspname, co.oid IS NOT NULL AND co.oid <> coalesce(a.attcollation, 100),
            opc.opcname, opcn.nspname, coalesce(opc.opcdefault, true),
            CASE WHEN k.n <= i.indnkeyatts THEN i.indoption[k.n::int - 1] ELSE 0 END,
@@ -204,12 +205,12 @@ void inspect_indexes(Ctx& ctx) {
     SELECT i.indexrelid, tn.nspname, ic.relname, t.relname, i.indisunique, )") +
                         (ctx.version >= 150000 ? "i.indnullsnotdistinct" : "false") + R"(,
            am.amname, pg_get_expr(i.indpred, i.indrelid), ic.reloptions,
-           obj_description(ic.oid, 'pg_class'), i.indisvalid
+           cd.description, i.indisvalid
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_class t ON t.oid = i.indrelid
     JOIN pg_namespace tn ON tn.oid = t.relnamespace
-    JOIN pg_am am ON am.oid = ic.relam
+    JOIN pg_am am ON am.oid = ic.relam)" + comment_join("cd", "pg_class", "ic.oid") + R"(
     WHERE t.relkind IN ('r', 'p', 'm') AND t.relnamespace = ANY($1::oid[])
       AND NOT )" + ext_member("'pg_class'::regclass", "t.oid") + R"(
       AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid

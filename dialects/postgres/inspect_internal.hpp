@@ -41,6 +41,12 @@ struct Ctx {
 // extension, e.g. ext_member("'pg_class'::regclass", "c.oid").
 std::string ext_member(const std::string& classid, const std::string& objid);
 
+// SQL fragment: LEFT JOIN of the comment on an object as `alias`, e.g.
+// comment_join("d", "pg_class", "c.oid") -> select d.description. A join, not
+// obj_description() per row, which costs a function call per object.
+std::string comment_join(const std::string& alias, const std::string& catalog, const std::string& objoid,
+                         const std::string& subid = "0");
+
 // A referenced object's name as SQL spells it under the canonical search path
 // (collations, operator classes): each part quote_ident'ed, the schema left
 // out for pg_catalog and public: "C" (quoted), text_pattern_ops, app.ccoll.

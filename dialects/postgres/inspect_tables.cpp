@@ -41,10 +41,10 @@ void read_tables(Ctx& ctx, std::map<unsigned, QualName>& by_oid) {
            c.reloptions, tc.reloptions,
            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
-           obj_description(c.oid, 'pg_class')
+           cd.description
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
+    LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid)" + comment_join("cd", "pg_class", "c.oid") + R"(
     WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY($1::oid[])
       AND NOT )" + ext_member("'pg_class'::regclass", "c.oid"));
   for (const auto& r : rows) {
@@ -94,7 +94,7 @@ void read_columns(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
            CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname END,
            con.nspname,
            pg_get_expr(d.adbin, d.adrelid),
-           col_description(a.attrelid, a.attnum),
+           cd.description,
            sc.relname, format_type(s.seqtypid, NULL), )") + kSeqCols + R"(,
            a.attstorage <> t.typstorage, )" +
                         (ctx.version >= 140000 ? "a.attcompression::text <> ''" : "false") + R"(
@@ -108,7 +108,8 @@ void read_columns(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
          AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'
          AND dep.classid = 'pg_class'::regclass
     LEFT JOIN pg_class sc ON sc.oid = dep.objid AND sc.relkind = 'S'
-    LEFT JOIN pg_sequence s ON s.seqrelid = sc.oid
+    LEFT JOIN pg_sequence s ON s.seqrelid = sc.oid)" +
+                        comment_join("cd", "pg_class", "a.attrelid", "a.attnum") + R"(
     WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY($1::oid[])
       AND a.attnum > 0 AND NOT a.attisdropped AND (a.attislocal OR c.relispartition)
     ORDER BY a.attrelid, a.attnum)");
@@ -169,7 +170,7 @@ void read_constraints(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
               FROM unnest(con.conexclop) WITH ORDINALITY x(op, n)
               JOIN pg_operator o ON o.oid = x.op
               JOIN pg_namespace opn ON opn.oid = o.oprnamespace),
-           obj_description(con.oid, 'pg_constraint'), )" +
+           cd.description, )" +
                         (pg15 ? "con.confdelsetcols IS NOT NULL" : "false") + ", " +
                         (pg18 ? "NOT con.conenforced, con.conperiod" : "false, false") + R"(
     FROM pg_constraint con
@@ -178,7 +179,8 @@ void read_constraints(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
     LEFT JOIN pg_namespace fn ON fn.oid = f.relnamespace
     LEFT JOIN pg_index i ON i.indexrelid = con.conindid AND con.contype IN ('p', 'u', 'x')
     LEFT JOIN pg_class ic ON ic.oid = i.indexrelid
-    LEFT JOIN pg_am am ON am.oid = ic.relam
+    LEFT JOIN pg_am am ON am.oid = ic.relam)" +
+                        comment_join("cd", "pg_constraint", "con.oid") + R"(
     WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')
       AND c.relnamespace = ANY($1::oid[]) AND con.conislocal AND con.conparentid = 0)");
   for (const auto& r : rows) {

@@ -36,10 +36,12 @@ void inspect_views(Ctx& ctx) {
   }
 
   for (const auto& r : ctx.query(R"(
-    SELECT a.attrelid, a.attname, col_description(a.attrelid, a.attnum)
-    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-    WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY($1::oid[]) AND a.attnum > 0
-      AND col_description(a.attrelid, a.attnum) IS NOT NULL)")) {
+    SELECT a.attrelid, a.attname, d.description
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
+         AND d.objsubid = a.attnum
+    WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY($1::oid[]) AND a.attnum > 0)")) {
     auto it = by_oid.find(r[0].as<unsigned>());
     if (it != by_oid.end()) ctx.cat.views[it->second].column_comments[r[1].as<std::string>()] = r[2].as<std::string>();
   }
