@@ -105,6 +105,89 @@ CREATE TABLE app.t (id serial, big bigserial, small smallserial,
                               "serial");
 }
 
+TEST(LoaderLive, QuotedNamesAndUnnamedIndexes) {
+  expect_offline_matches_live(R"SQL(
+CREATE TABLE "Users" ("Id" int PRIMARY KEY, "E-mail" text UNIQUE, a int, b text,
+  CHECK (a + 1 > 0), CHECK ("Id" > a));
+CREATE TABLE t (a int, b int, s timestamp, e timestamp, c int CHECK (a > 0),
+  FOREIGN KEY (a, b) REFERENCES t (a, b),
+  UNIQUE (a, b),
+  EXCLUDE USING gist (tsrange(s, e) WITH &&));
+CREATE INDEX ON t (a);
+CREATE INDEX ON t (a);
+CREATE INDEX ON t (lower(b::text));
+CREATE INDEX ON t (a, b);
+CREATE INDEX ON "Users" ("E-mail");
+)SQL",
+                              "quoted");
+}
+
+// The name of an index-backed constraint lists its INCLUDE columns too
+// (DefineIndex names from all index columns).
+TEST(LoaderLive, UniqueWithIncludeIsNamedByAllItsColumns) {
+  GTEST_SKIP() << "loader bug: UNIQUE (a) INCLUDE (b) is named t_a_key offline; PostgreSQL names it t_a_b_key";
+  expect_offline_matches_live("CREATE TABLE t (a int, b int, UNIQUE (a) INCLUDE (b), UNIQUE (a, b));\n", "include");
+}
+
+// An untyped literal compared with a function's result takes the function's
+// type; the server prints the converted constant.
+TEST(LoaderLive, LiteralComparedWithFunctionResult) {
+  GTEST_SKIP() << "canon bug: CHECK (now() > '2000-01-01') is '2000-01-01' offline, "
+                  "'2000-01-01 00:00:00+00'::timestamp with time zone live";
+  expect_offline_matches_live("CREATE TABLE t (a int, CHECK (now() > '2000-01-01'));\n", "literal");
+}
+
+// Column defaults: untyped literals take the column's type, and the server
+// prints the converted constant.
+TEST(LoaderLive, DefaultLiteralsOfManyTypes) {
+  expect_offline_matches_live(R"SQL(
+CREATE TABLE t (
+  d date DEFAULT '2020-01-01',
+  i interval DEFAULT '1 day',
+  n numeric(6,2) DEFAULT 1.5,
+  r real DEFAULT 1.5,
+  f double precision DEFAULT 2,
+  big bigint DEFAULT 1,
+  small smallint DEFAULT -1,
+  arr integer[] DEFAULT '{1,2}',
+  b boolean DEFAULT true,
+  j jsonb DEFAULT '{"a": 1}',
+  c char(3) DEFAULT 'ab',
+  v varchar(10) DEFAULT 'x',
+  u uuid DEFAULT '00000000-0000-0000-0000-000000000000',
+  concat text DEFAULT 'a' || 'b',
+  neg numeric DEFAULT -2.5,
+  e text DEFAULT ''
+);
+)SQL",
+                              "defaults");
+}
+
+// Date/time literals the server rewrites into its output format.
+TEST(LoaderLive, DateTimeDefaultsInServerFormat) {
+  GTEST_SKIP() << "canon bug: date/time literals stay as written offline; the server prints them normalised "
+                  "('2020-01-01 10:00' -> '2020-01-01 10:00:00'::timestamp, '2020-01-01 10:00+02' -> "
+                  "'2020-01-01 08:00:00+00'::timestamp with time zone, '10:00' -> '10:00:00'::time)";
+  expect_offline_matches_live(R"SQL(
+CREATE TABLE t (
+  ts timestamp DEFAULT '2020-01-01 10:00',
+  tz timestamptz DEFAULT '2020-01-01 10:00+02',
+  tm time DEFAULT '10:00'
+);
+)SQL",
+                              "datetime");
+}
+
+// Names are cut at 63 bytes on a character boundary (pg_mbcliplen), never in
+// the middle of a multibyte character.
+TEST(LoaderLive, MultibyteNamesTruncatedOnCharacterBoundaries) {
+  std::string e40, e35;
+  for (int i = 0; i < 40; i++) e40 += "\xc3\xa9";  // é
+  for (int i = 0; i < 35; i++) e35 += "\xc3\xa9";
+  expect_offline_matches_live("CREATE TABLE \"" + e40 + "\" (\"" + e35 + "\" int UNIQUE, id serial PRIMARY KEY);\n",
+                              "multibyte");
+}
+
 // Expressions over domain-typed columns: the server prints the implicit
 // coercion to the base type (price::numeric >= 0::numeric).
 TEST(LoaderLive, DomainTypedColumnsInExpressions) {
