@@ -210,14 +210,21 @@ schema::Catalog inspect(pqxx::connection& c, const InspectOptions& o) {
   std::set<std::string> include(o.include_schemas.begin(), o.include_schemas.end());
   std::set<std::string> exclude(o.exclude_schemas.begin(), o.exclude_schemas.end());
   std::string oids;
-  for (const auto& r : tx.exec(
-           "SELECT n.oid, n.nspname FROM pg_namespace n WHERE NOT " +
-           detail::ext_member("'pg_namespace'::regclass", "n.oid") + " ORDER BY n.nspname")) {
+  std::set<std::string> existing;
+  for (const auto& r : tx.exec("SELECT n.oid, n.nspname, " +
+                               detail::ext_member("'pg_namespace'::regclass", "n.oid") +
+                               " FROM pg_namespace n ORDER BY n.nspname")) {
     auto name = r[1].as<std::string>();
-    if (is_system_schema(name) || exclude.count(name)) continue;
+    existing.insert(name);
+    if (r[2].as<bool>() || is_system_schema(name) || exclude.count(name)) continue;
     if (!include.empty() && !include.count(name)) continue;
     oids += (oids.empty() ? "" : ",") + r[0].as<std::string>();
   }
+  // A misspelt schema filter would otherwise read as "that schema is empty".
+  for (const auto& name : include)
+    if (!existing.count(name))
+      throw std::runtime_error("schema " + schema::quote_ident(name) + " (given as a schema filter) does not exist in " +
+                               describe_connection(c));
 
   detail::Ctx ctx{tx, cat.server_version, "{" + oids + "}", cat};
   detail::inspect_schemas(ctx);

@@ -789,6 +789,13 @@ TEST_F(Inspect, SchemaFilters) {
   EXPECT_FALSE(no_app.types.count({"app", "mood"}));
   for (const auto& [sig, f] : no_app.functions) EXPECT_NE(f.name.schema, "app") << sig;
   EXPECT_TRUE(no_app.functions.count("\"Odd Schema\".\"Fn\"(integer, text)"));
+  try {
+    seam::pg::inspect(*conn, {.include_schemas = {"apps"}});
+    ADD_FAILURE() << "a schema filter naming no schema was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("schema apps (given as a schema filter) does not exist"), std::string::npos)
+        << e.what();
+  }
   // The ledger schema stays out even when asked for.
   auto ledger = seam::pg::inspect(*conn, {.include_schemas = {"seam"}});
   EXPECT_TRUE(ledger.tables.empty());
