@@ -10,6 +10,7 @@
 // they are the server's.
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -285,6 +286,13 @@ std::string pg_dump(const std::string& url, const std::vector<std::string>& extr
   return r.output;
 }
 
+// pg_dump 15.14 and later write \restrict / \unrestrict around the script.
+bool pg_dump_writes_restrict() {
+  auto r = seam::pg::run_capture({kPgDump15, "--version"});  // "pg_dump (PostgreSQL) 15.18 (Debian ...)"
+  size_t p = r.output.find(") 15.");
+  return p != std::string::npos && std::atoi(r.output.c_str() + p + 5) >= 14;
+}
+
 class LoaderPgDump : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -306,6 +314,7 @@ void expect_dump_matches_live(const std::string& source, const std::string& hint
     // OWNER TO (and \restrict on 15.14+).
     EXPECT_NE(dump.find("set_config('search_path', '', false)"), std::string::npos);
     EXPECT_NE(dump.find("OWNER TO"), std::string::npos);
+    if (pg_dump_writes_restrict()) EXPECT_NE(dump.find("\n\\restrict "), std::string::npos);
     seam::schema::LoadResult r;
     try {
       r = seam::schema::load_sql(dump, "pg_dump.sql");
