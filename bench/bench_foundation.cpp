@@ -68,6 +68,7 @@ struct Sample {
   double seconds = 0;
   long maxrss_kb = 0;
   double cpu_seconds = 0;  // user + system time of the measured process
+  double server_cpu = -1;   // the server backend's, when it could be read (< 0: unknown)
   std::string info;  // what the phase reported about its result
 };
 
@@ -76,6 +77,28 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 double cpu_of(const rusage& ru) {
   auto tv = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
   return tv(ru.ru_utime) + tv(ru.ru_stime);
+}
+
+// The query that makes a backend report its own CPU time: /proc/self/stat
+// read by the server process itself (superuser; the embedded server's
+// "postgres" is one). Run after the measured work, on the same connection.
+constexpr const char* kBackendStat = "SELECT pg_read_file('/proc/self/stat')";
+
+// utime + stime in seconds from a /proc/<pid>/stat line, -1 if it is not one.
+double cpu_from_proc_stat(const std::string& line) {
+  size_t paren = line.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::istringstream in(line.substr(paren + 1));
+  std::vector<std::string> f;
+  std::string tok;
+  while (in >> tok) f.push_back(tok);
+  // Fields after "(comm)": state is field 3, utime 14, stime 15.
+  if (f.size() < 13) return -1;
+  try {
+    return static_cast<double>(std::stoll(f[11]) + std::stoll(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  } catch (const std::exception&) {
+    return -1;
+  }
 }
 
 std::string describe_status(int status) {
@@ -186,6 +209,7 @@ struct Stat {
   double min = 0, max = 0;
   long maxrss_kb = 0;  // median
   double cpu_seconds = 0;  // median
+  double server_cpu = -1;  // median, < 0 = unknown
 };
 
 Stat summarize(const std::vector<Sample>& v) {
@@ -205,6 +229,11 @@ Stat summarize(const std::vector<Sample>& v) {
   size_t n = t.size();
   st.seconds = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
   st.cpu_seconds = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+  std::vector<double> sc;
+  for (const auto& s : v)
+    if (s.server_cpu >= 0) sc.push_back(s.server_cpu);
+  std::sort(sc.begin(), sc.end());
+  if (sc.size() == n) st.server_cpu = n % 2 ? sc[n / 2] : (sc[n / 2 - 1] + sc[n / 2]) / 2;
   st.maxrss_kb = n % 2 ? m[n / 2] : (m[n / 2 - 1] + m[n / 2]) / 2;
   st.min = t.front();
   st.max = t.back();
@@ -352,7 +381,9 @@ std::string parse_stats(const std::string& info, seam::bench::GenStats& g) {
 
 void progress(int n, const std::string& phase, int rep, int of, const Sample& s) {
   std::cerr << "[" << n << " tables] " << phase << " " << rep << "/" << of << ": " << secs(s.seconds)
-            << " (CPU " << secs(s.cpu_seconds) << "), peak " << mib(s.maxrss_kb) << "\n";
+            << " (CPU " << secs(s.cpu_seconds)
+            << (s.server_cpu >= 0 ? ", server backend CPU " + secs(s.server_cpu) : std::string()) << "), peak "
+            << mib(s.maxrss_kb) << "\n";
 }
 
 Result run_one(seam::pg::EmbeddedServer& srv, const Options& o, int n, const fs::path& dir,
@@ -404,9 +435,19 @@ Result run_one(seam::pg::EmbeddedServer& srv, const Options& o, int n, const fs:
     std::string db = "bench_" + std::to_string(n) + "_" + std::to_string(rep);
     srv.create_database(db);
     dbs.push_back(db);
+    // The trailing -c runs in the same session after the file, so the
+    // backend that accepted the schema reports its CPU time.
     Sample p = exec_tool("psql -f " + sql.string(),
-                         {psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", srv.url_for(db), "-f", sql.string()},
+                         {psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-d", srv.url_for(db), "-f",
+                          sql.string(), "-c", kBackendStat},
                          dir / "psql.log");
+    {
+      std::ifstream in(dir / "psql.log");
+      std::string line, last;
+      while (std::getline(in, line))
+        if (!line.empty()) last = line;
+      p.server_cpu = cpu_from_proc_stat(last);
+    }
     progress(n, "psql load", rep, o.repeat, p);
     psql_load.push_back(p);
   }
@@ -427,9 +468,17 @@ Result run_one(seam::pg::EmbeddedServer& srv, const Options& o, int n, const fs:
       auto conn = seam::pg::connect(url);
       seam::schema::Catalog live = seam::pg::inspect(*conn);
       double secs = since(t0);
-      info = std::to_string(live.tables.size()) + " " + std::to_string(live.unsupported.size());
+      pqxx::nontransaction tx{*conn};
+      double server = cpu_from_proc_stat(tx.exec(kBackendStat)[0][0].c_str());
+      info = std::to_string(live.tables.size()) + " " + std::to_string(live.unsupported.size()) + " " +
+             fmt("%.3f", server);
       return secs;
     });
+    {
+      std::istringstream in(s.info);
+      size_t a, b;
+      in >> a >> b >> s.server_cpu;
+    }
     progress(n, "seam inspect", rep, o.repeat, s);
     seam_inspect.push_back(s);
 
@@ -521,12 +570,15 @@ std::string report(const Options& o, const std::vector<Result>& results, const s
 
   md << "\n## Results\n\n"
      << "Median of " << o.repeat << " runs. Ratio = seam / baseline: below 1, seam is faster. "
-     << "CPU is user + system time of the measured process alone (psql and pg_dump mostly wait for the "
-        "server, whose work is in their wall time but not in their CPU). Peak RSS is the measured process's "
-        "ru_maxrss; the server's memory is not counted on either side.\n\n"
-     << "| tables | phase | seam | baseline | ratio | seam runs | seam CPU | baseline CPU | seam peak RSS | "
-        "baseline peak RSS |\n"
-     << "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+     << "CPU is user + system time of the measured process alone; psql and pg_dump mostly wait for the "
+        "server, whose work is in their wall time but not in their CPU, so the server backend's own CPU "
+        "time is shown where it can be read (it reads /proc/self/stat after the measured work on the same "
+        "connection; pg_dump offers no such hook). Peak RSS is the measured process's ru_maxrss; the "
+        "server's memory is not counted on either side.\n\n"
+     << "| tables | phase | seam | baseline | ratio | seam runs | seam CPU | baseline CPU "
+        "| server CPU (seam / baseline) | seam peak RSS | baseline peak RSS |\n"
+     << "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  auto server = [](const Stat* s) { return s && s->server_cpu >= 0 ? secs(s->server_cpu) : std::string("–"); };
   for (const auto& r : results) {
     std::string n = thousands(r.tables);
     auto row = [&](const std::string& phase, const Stat& seam, const Stat* base, const std::string& seam_cpu,
@@ -534,7 +586,8 @@ std::string report(const Options& o, const std::vector<Result>& results, const s
       md << "| " << n << " | " << phase << " | " << secs(seam.seconds) << " | "
          << (base ? secs(base->seconds) : "–") << " | " << (base ? ratio(seam, *base) : "–") << " | "
          << range(seam) << " | " << seam_cpu << " | " << (base ? secs(base->cpu_seconds) : "–") << " | "
-         << seam_rss << " | " << (base ? mib(base->maxrss_kb) : "–") << " |\n";
+         << server(&seam) << " / " << server(base) << " | " << seam_rss << " | "
+         << (base ? mib(base->maxrss_kb) : "–") << " |\n";
     };
     row("load: `schema::load_path` vs `psql -f`", r.seam_load, &r.psql_load, secs(r.seam_load.cpu_seconds),
         mib(r.seam_load.maxrss_kb));
@@ -547,7 +600,7 @@ std::string report(const Options& o, const std::vector<Result>& results, const s
     total.seconds = r.seam_load.seconds + r.seam_inspect.seconds + r.compare.seconds;
     base_total.seconds = r.psql_load.seconds + r.pg_dump.seconds;
     md << "| " << n << " | sum of the three vs psql + pg_dump | " << secs(total.seconds) << " | "
-       << secs(base_total.seconds) << " | " << ratio(total, base_total) << " | | | | | |\n";
+       << secs(base_total.seconds) << " | " << ratio(total, base_total) << " | | | | | | |\n";
   }
   md << "\n¹ the process that loads the file, inspects the database and compares the two models: "
         "the peak of the whole sequence.\n";
