@@ -1,14 +1,17 @@
-// `seam diff --db URL --schema PATH`: compare the desired state with a live
-// database. In sync: prints nothing, exits 0. Differences: rendering them as
-// DDL is the differ's job (not built yet), so they are listed and reported as
-// "not supported yet" rather than silently ignored.
+// `seam diff --db URL --schema PATH`: the DDL that takes the live database to
+// the desired state. In sync: prints nothing, exits 0. Differences: prints the
+// script (psql -v ON_ERROR_STOP=1 runs it as is); with --exit-code, exits 2.
+// Hazards (data loss, possible renames, recreated objects) are comment lines
+// in the script and are repeated on stderr as warnings.
+#include <cstdlib>
 #include <iostream>
 
 #include "cmd/commands.hpp"
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/devdb.hpp"
 #include "dialects/postgres/inspect.hpp"
-#include "schema/compare.hpp"
+#include "dialects/postgres/render_change.hpp"
+#include "differ/diff.hpp"
 #include "schema/errors.hpp"
 #include "schema/load.hpp"
 
@@ -22,7 +25,7 @@ struct DiffArgs {
   bool quiet_warnings = false;
 };
 
-void run_diff(const DiffArgs& a) {
+int run_diff(const DiffArgs& a) {
   schema::Catalog desired;
   if (!a.dev_url.empty()) {
     std::vector<schema::SqlFile> files;
@@ -36,12 +39,16 @@ void run_diff(const DiffArgs& a) {
   }
   auto conn = pg::connect(a.db);
   schema::Catalog live = pg::inspect(*conn);
-  auto diffs = schema::compare(desired, live);
-  if (diffs.empty()) return;
-  throw UnsupportedError("the database " + pg::describe_target(a.db) + " differs from " + a.schema_path + " in " +
-                         std::to_string(diffs.size()) +
-                         " place(s); generating DDL for differences is not supported yet:\n" +
-                         schema::format_differences(diffs));
+  if (!a.quiet_warnings)
+    for (const auto& u : live.unsupported)
+      std::cerr << "seam: warning: " << u << " (in the database; seam leaves it alone)\n";
+  differ::ChangeSet cs = differ::diff(live, desired, {});
+  std::string script = pg::migration_script(cs);
+  if (script.empty()) return kOk;
+  if (!a.quiet_warnings)
+    for (const auto& h : cs.hazards()) std::cerr << "seam: hazard " << differ::to_string(h.kind) << ": " << h.message << "\n";
+  std::cout << script << std::flush;
+  return a.exit_code ? kDifferences : kOk;
 }
 
 }  // namespace
@@ -55,8 +62,13 @@ void register_diff(CLI::App& app) {
                   "Load the desired state through a scratch database on this server (exact path; needed for "
                   "PostgreSQL 16+ syntax)");
   sub->add_flag("--exit-code", args->exit_code, "Exit 2 when there are differences (for CI drift checks)");
-  sub->add_flag("--no-warnings", args->quiet_warnings, "Do not print skipped-statement warnings");
-  sub->callback([args] { run_diff(*args); });
+  sub->add_flag("--no-warnings", args->quiet_warnings, "Do not print skipped-statement warnings and hazards on stderr");
+  sub->callback([args] {
+    int rc = run_diff(*args);
+    // main() maps CLI11's own exit codes to kUsage; exit 2 directly (the
+    // connection is closed and stdout flushed by now).
+    if (rc != kOk) std::exit(rc);
+  });
 }
 
 }  // namespace seam::cmd
