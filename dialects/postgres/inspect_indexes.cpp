@@ -205,7 +205,7 @@ void inspect_indexes(Ctx& ctx) {
     SELECT i.indexrelid, tn.nspname, ic.relname, t.relname, i.indisunique, )") +
                         (ctx.version >= 150000 ? "i.indnullsnotdistinct" : "false") + R"(,
            am.amname, pg_get_expr(i.indpred, i.indrelid), ic.reloptions,
-           cd.description, i.indisvalid
+           cd.description, i.indisvalid, i.indisclustered, ic.reltablespace <> 0
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_class t ON t.oid = i.indrelid
@@ -232,6 +232,8 @@ void inspect_indexes(Ctx& ctx) {
     // A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind: it
     // exists (its name is taken) but does not work; say so to the differ.
     if (!r[10].as<bool>()) ix.notes["invalid"] = "true";
+    if (r[11].as<bool>()) ctx.unsupported("CLUSTER ON index " + ix.name.str());
+    if (r[12].as<bool>()) ctx.unsupported("tablespace of index " + ix.name.str());
     ctx.cat.indexes[ix.name] = std::move(ix);
   }
 }

@@ -41,9 +41,13 @@ void read_tables(Ctx& ctx, std::map<unsigned, QualName>& by_oid) {
            c.reloptions, tc.reloptions,
            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
-           cd.description
+           cd.description,
+           -- table properties the model does not hold (reported as unsupported)
+           c.reloftype <> 0, c.relreplident <> 'd' AND NOT (c.relkind = 'p' AND c.relreplident = 'n'),
+           coalesce(tam.amname, 'heap') <> 'heap', c.reltablespace <> 0
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_am tam ON tam.oid = c.relam
     LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid)" + comment_join("cd", "pg_class", "c.oid") + R"(
     WHERE c.relkind IN ('r', 'p') AND c.relnamespace = ANY($1::oid[])
       AND NOT )" + ext_member("'pg_class'::regclass", "c.oid"));
@@ -63,6 +67,11 @@ void read_tables(Ctx& ctx, std::map<unsigned, QualName>& by_oid) {
       throw std::runtime_error("cannot canonicalise the partitioning of table " + t.name.str() + ": " + e.what());
     }
     t.comment = str(r[10]);
+    std::string what = "table " + t.name.str();
+    if (r[11].as<bool>()) ctx.unsupported("OF type of " + what + " (a typed table)");
+    if (r[12].as<bool>()) ctx.unsupported("REPLICA IDENTITY of " + what);
+    if (r[13].as<bool>()) ctx.unsupported("table access method of " + what);
+    if (r[14].as<bool>()) ctx.unsupported("tablespace of " + what);
     by_oid[r[0].as<unsigned>()] = t.name;
     ctx.cat.tables[t.name] = std::move(t);
   }
@@ -96,7 +105,7 @@ void read_columns(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
            pg_get_expr(d.adbin, d.adrelid),
            cd.description,
            sc.relname, format_type(s.seqtypid, NULL), )") + kSeqCols + R"(,
-           a.attstorage <> t.typstorage, )" +
+           a.attstorage <> t.typstorage, coalesce(a.attstattarget::int, -1) <> -1, )" +
                         (ctx.version >= 140000 ? "a.attcompression::text <> ''" : "false") + R"(
     FROM pg_attribute a
     JOIN pg_class c ON c.oid = a.attrelid
@@ -133,7 +142,8 @@ void read_columns(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
     if (generated == "v") ctx.unsupported("virtual generated " + what + " (read as STORED)");
     col.comment = str(r[9]);
     if (r[19].as<bool>()) ctx.unsupported("non-default STORAGE of " + what);
-    if (r[20].as<bool>()) ctx.unsupported("COMPRESSION setting of " + what);
+    if (r[21].as<bool>()) ctx.unsupported("COMPRESSION setting of " + what);
+    if (r[20].as<bool>()) ctx.unsupported("STATISTICS target of " + what);
     // A partition's identity column (PostgreSQL 17+) draws from the
     // partitioned table's sequence: the parent declares it, not the partition.
     if (!identity.empty() && r[10].is_null() && t.partition_of) identity.clear();

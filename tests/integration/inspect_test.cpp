@@ -220,6 +220,11 @@ class Inspect : public ::testing::Test {
     if (version_ >= 140000) seam::test::run_sql(*url_, kPg14);
     if (version_ >= 140000) seam::test::run_sql(*url_, kPg14Storage);
     seam::test::run_sql(*url_, "ALTER TABLE app.cache ALTER COLUMN k SET STORAGE EXTERNAL");
+    seam::test::run_sql(*url_,
+                        "ALTER TABLE app.cache REPLICA IDENTITY FULL; "
+                        "ALTER TABLE app.cache ALTER COLUMN v SET STATISTICS 500; "
+                        "CLUSTER app.orders USING orders_placed_nf; "
+                        "CREATE TABLE app.typed OF app.pair");
     if (version_ >= 180000)
       seam::test::run_sql(*url_, "ALTER TABLE app.cache ADD COLUMN klen int GENERATED ALWAYS AS (length(k)) VIRTUAL");
     if (version_ >= 150000) seam::test::run_sql(*url_, kPg15);
@@ -581,6 +586,11 @@ TEST_F(Inspect, TableOptionsPersistenceAndRowSecurity) {
     EXPECT_EQ(column(cache, "klen").generated->canon, canon("length(k)"));
   }
   EXPECT_FALSE(unsupported_has("column email of public.users"));
+  EXPECT_TRUE(unsupported_has("REPLICA IDENTITY of table app.cache"));
+  EXPECT_TRUE(unsupported_has("STATISTICS target of column v of app.cache"));
+  EXPECT_TRUE(unsupported_has("CLUSTER ON index app.orders_placed_nf"));
+  EXPECT_TRUE(unsupported_has("OF type of table app.typed"));
+  EXPECT_FALSE(unsupported_has("table app.orders"));  // nothing unusual about it
 }
 
 TEST_F(Inspect, Partitioning) {
