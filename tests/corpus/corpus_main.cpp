@@ -20,6 +20,7 @@
 #include "schema/errors.hpp"
 #include "schema/load.hpp"
 #include "tests/corpus/corpus.hpp"
+#include "tests/corpus/roundtrip.hpp"
 #include "tests/support/pg_fixture.hpp"
 
 using namespace seam;
@@ -59,6 +60,18 @@ void ensure_roles(const std::string& url, const std::vector<std::string>& roles)
 // Roles a case created (cluster-wide) would break later cases that create
 // them again: drop the case's database, then every role that is not built in.
 void cleanup(const std::string& admin_url, const std::string& db) {
+  // A subscription pins its database; detach it from its slot and drop it first.
+  try {
+    pqxx::connection cd(admin_url.substr(0, admin_url.rfind('/') + 1) + db);
+    pqxx::nontransaction t(cd);
+    for (auto row : t.exec("SELECT subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid WHERE d.datname = current_database()")) {
+      std::string sub = schema::quote_ident(row[0].as<std::string>());
+      t.exec("ALTER SUBSCRIPTION " + sub + " DISABLE");
+      t.exec("ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");
+      t.exec("DROP SUBSCRIPTION " + sub);
+    }
+  } catch (const std::exception&) {
+  }
   pqxx::connection c(admin_url);
   pqxx::nontransaction tx(c);
   tx.exec("DROP DATABASE IF EXISTS " + schema::quote_ident(db) + " WITH (FORCE)");
@@ -150,6 +163,7 @@ corpus::Outcome run_noop_in(const corpus::Case& c, const std::string& url) {
 
 int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "roundtrip") return corpus::roundtrip_main(argc, argv);  // the differ's round trip: roundtrip.cpp
   size_t sample_n = 0;
   std::string only_source, report_path, only_case;
   double min_rate = -1;

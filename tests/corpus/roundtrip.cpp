@@ -1,0 +1,241 @@
+// seam_corpus roundtrip: the differ's round trip over the external corpus
+// (see roundtrip.hpp). Per case and direction (forward: from -> to, reverse:
+// to -> from):
+//  1. the target side is loaded offline (schema::load_path); a rejection is
+//     "not supported" with the loader's reason;
+//  2. the source side is loaded into a fresh database with psql;
+//  3. seam diffs the inspected database against the target model, the script
+//     is applied with psql -v ON_ERROR_STOP=1;
+//  4. the database is inspected again and must equal the target model
+//     (schema::compare), and a second diff must be empty.
+// Failures are grouped by cause in the report (docs/roundtrip-corpus.md).
+#include "tests/corpus/roundtrip.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+#include <pqxx/pqxx>
+
+#include "dialects/postgres/conn.hpp"
+#include "dialects/postgres/inspect.hpp"
+#include "dialects/postgres/render_change.hpp"
+#include "differ/diff.hpp"
+#include "schema/canon.hpp"
+#include "schema/compare.hpp"
+#include "schema/errors.hpp"
+#include "schema/load.hpp"
+#include "tests/corpus/corpus.hpp"
+#include "tests/support/pg_fixture.hpp"
+
+namespace seam::corpus {
+
+namespace {
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+// A cause without the case-specific parts, so equal causes group together.
+std::string generalise(const std::string& prefix, const std::string& msg) {
+  std::string l = first_line(msg);
+  l = std::regex_replace(l, std::regex(R"(^[^ ]*\.sql:\d+:\d+: )"), "");
+  l = std::regex_replace(l, std::regex(R"(^psql:[^ ]*:\d+: )"), "");
+  l = std::regex_replace(l, std::regex(R"("[^"]*")"), "\"…\"");
+  l = std::regex_replace(l, std::regex(R"([a-z_0-9]+\.[a-z_0-9"]+)"), "X");
+  if (l.size() > 140) l = l.substr(0, 140) + "…";
+  return prefix + l;
+}
+
+std::string cause_of_diff(const std::string& prefix, const schema::Difference& d) {
+  std::string kind = d.object.substr(0, d.object.find(' '));
+  if (d.object.rfind("materialized view", 0) == 0) kind = "materialized view";
+  std::string field = d.detail.substr(0, d.detail.find(':'));
+  return prefix + kind + ": " + field;
+}
+
+void ensure_roles(const std::string& url, const std::vector<std::string>& roles) {
+  if (roles.empty()) return;
+  pqxx::connection c(url);
+  for (const auto& r : roles) {
+    pqxx::nontransaction tx(c);
+    if (tx.exec("SELECT 1 FROM pg_roles WHERE rolname = " + tx.quote(r)).empty())
+      tx.exec("CREATE ROLE " + schema::quote_ident(r));
+  }
+}
+
+void cleanup(const std::string& admin_url, const std::string& db) {
+  pqxx::connection c(admin_url);
+  pqxx::nontransaction tx(c);
+  tx.exec("DROP DATABASE IF EXISTS " + schema::quote_ident(db) + " WITH (FORCE)");
+  for (auto row : tx.exec("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> 'postgres'")) {
+    try {
+      tx.exec("DROP ROLE " + schema::quote_ident(row[0].as<std::string>()));
+    } catch (const std::exception&) {
+      // owns objects elsewhere: left for the next cleanup
+    }
+  }
+}
+
+schema::Catalog inspect_url(const std::string& url) {
+  auto c = pg::connect(url);
+  return pg::inspect(*c);
+}
+
+Outcome run_in(const std::filesystem::path& src, const schema::Catalog& target, const std::string& url) {
+  Outcome o;
+  try {
+    test::run_psql_file(url, src);
+  } catch (const std::exception& e) {
+    o.reason = "harness: source side does not load";
+    o.detail = e.what();
+    return o;
+  }
+  std::string script;
+  try {
+    script = pg::migration_script(differ::diff(inspect_url(url), target));
+  } catch (const std::exception& e) {
+    o.reason = generalise("diff: ", e.what());
+    o.detail = e.what();
+    return o;
+  }
+  if (!script.empty()) {
+    auto tmp = std::filesystem::temp_directory_path() / ("seam_rt_" + std::to_string(getpid()) + ".sql");
+    std::ofstream(tmp, std::ios::binary) << script;
+    try {
+      test::run_psql_file(url, tmp);
+    } catch (const std::exception& e) {
+      std::string msg = e.what();
+      size_t p = msg.find("ERROR:");
+      o.reason = generalise("apply: ", p == std::string::npos ? msg : msg.substr(p));
+      o.detail = msg + "\n--- script:\n" + script;
+      return o;
+    }
+  }
+  schema::Catalog after;
+  try {
+    after = inspect_url(url);
+  } catch (const std::exception& e) {
+    o.reason = generalise("inspect after apply: ", e.what());
+    o.detail = e.what();
+    return o;
+  }
+  auto d = schema::compare(target, after);
+  if (!d.empty()) {
+    o.reason = cause_of_diff("after apply: ", d[0]);
+    o.detail = schema::format_differences(d, 30) + "--- script:\n" + script;
+    return o;
+  }
+  std::string again = pg::migration_script(differ::diff(after, target));
+  if (!again.empty()) {
+    o.reason = "not converged: a second diff is not empty";
+    o.detail = again;
+    return o;
+  }
+  o.pass = true;
+  return o;
+}
+
+Outcome run_case(const Case& c, bool reverse) {
+  auto src = c.dir / (reverse ? "to.sql" : "from.sql");
+  auto dst = c.dir / (reverse ? "from.sql" : "to.sql");
+  Outcome o;
+  schema::Catalog target;
+  try {
+    target = schema::load_path(dst.string()).catalog;
+  } catch (const std::exception& e) {
+    o.reason = generalise("not supported: offline loader rejects the target: ", e.what());
+    o.detail = e.what();
+    return o;
+  }
+  auto& srv = test::server();
+  ensure_roles(srv.url(), c.roles);
+  std::string url = test::fresh_database(c.source.substr(0, 4));
+  std::string db = url.substr(url.rfind('/') + 1);
+  try {
+    o = run_in(src, target, url);
+  } catch (...) {
+    cleanup(srv.url(), db);
+    throw;
+  }
+  cleanup(srv.url(), db);
+  return o;
+}
+
+}  // namespace
+
+int roundtrip_main(int argc, char** argv) {
+  size_t sample_n = 0;
+  std::string only_source, only_case, report_path, direction;
+  double min_rate = -1;
+  std::string command = "build/tests/seam_corpus";
+  for (int i = 1; i < argc; i++) command += std::string(" ") + argv[i];
+  for (int i = 2; i < argc; i++) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--sample") sample_n = std::stoul(next());
+    else if (a == "--source") only_source = next();
+    else if (a == "--case") only_case = next();
+    else if (a == "--report") report_path = next();
+    else if (a == "--direction") direction = next();
+    else if (a == "--min-pass-rate") min_rate = std::stod(next());
+    else {
+      std::cerr << "unknown option " << a << "\n";
+      return 64;
+    }
+  }
+  auto all = read_index(default_corpus_dir());
+  std::vector<Case> pop;
+  for (auto& c : all)
+    if (c.from_loads && c.to_loads && (only_source.empty() || c.source == only_source) &&
+        (only_case.empty() || c.name == only_case))
+      pop.push_back(c);
+  pop = sample(pop, sample_n);
+  Report rep;
+  rep.title = "Differ round trip on the external corpus (PostgreSQL " + std::to_string(test::test_pg_major()) + ")";
+  int unsupported = 0;
+  auto t0 = std::chrono::steady_clock::now();
+  for (const auto& c : pop) {
+    for (bool reverse : {false, true}) {
+      if ((direction == "forward" && reverse) || (direction == "reverse" && !reverse)) continue;
+      Outcome o;
+      try {
+        o = run_case(c, reverse);
+      } catch (const std::exception& e) {
+        o.reason = generalise("harness: ", e.what());
+        o.detail = e.what();
+      }
+      std::string key = c.source + (reverse ? " (reverse)" : " (forward)");
+      auto& ps = rep.per_source[key];
+      ps.second++;
+      if (o.pass) {
+        ps.first++;
+      } else {
+        if (o.reason.rfind("not supported", 0) == 0) unsupported++;
+        rep.failures.push_back({c.source + "/" + c.name + (reverse ? " (reverse)" : ""), o});
+        if (!only_case.empty()) std::cerr << o.reason << "\n" << o.detail << "\n";
+      }
+    }
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const auto& [s, v] : rep.per_source) std::cout << s << ": " << v.first << "/" << v.second << "\n";
+  double rate = rep.total() ? static_cast<double>(rep.passed()) / rep.total() : 0;
+  std::cout << "all: " << rep.passed() << "/" << rep.total() << " (" << rate * 100 << "%) in " << secs << " s; "
+            << unsupported << " not supported by the offline loader\n";
+  if (!report_path.empty()) {
+    std::ofstream(report_path) << rep.markdown(command);
+    std::cout << "report: " << report_path << "\n";
+  }
+  if (min_rate >= 0 && rate < min_rate) {
+    std::cerr << "pass rate " << rate << " is below the required " << min_rate << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace seam::corpus
