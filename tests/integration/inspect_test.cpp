@@ -206,6 +206,7 @@ CREATE TABLE app.idp_1 PARTITION OF app.idp FOR VALUES FROM ('2020-01-01') TO ('
 const char* kPg15 = R"SQL(
 ALTER TABLE app.bookings ADD CONSTRAINT bookings_room_key UNIQUE NULLS NOT DISTINCT (room);
 CREATE UNIQUE INDEX bookings_during_nnd ON app.bookings (during) NULLS NOT DISTINCT;
+CREATE TABLE app.setnull (uid bigint, t int, FOREIGN KEY (uid) REFERENCES users (id) ON DELETE SET NULL (uid));
 )SQL";
 
 class Inspect : public ::testing::Test {
@@ -508,6 +509,7 @@ TEST_F(Inspect, ExclusionConstraint) {
     const auto& nnd = constraint(table("app", "bookings"), "bookings_room_key");
     EXPECT_TRUE(nnd.nulls_not_distinct);
     EXPECT_TRUE(index("app", "bookings_during_nnd").nulls_not_distinct);
+    EXPECT_TRUE(unsupported_has("column list of ON DELETE SET NULL/DEFAULT in constraint setnull_uid_fkey on app.setnull"));
   }
 }
 
