@@ -98,15 +98,36 @@ TEST(Cli, DiffOfMatchingDatabaseIsSilentAndSucceeds) {
   EXPECT_EQ(r.out, "");
 }
 
-TEST(Cli, DiffOfDriftedDatabaseFailsAndNamesTheDifference) {
+TEST(Cli, DiffOfDriftedDatabaseNamesTheDifference) {
   std::string url = shop_database("cli_drift");
   seam::test::run_sql(url, "ALTER TABLE customers ADD COLUMN loyalty_tier text");
+  // The difference is printed as DDL on stdout (docs: cmd/diff.cpp), with the
+  // data-loss hazard on stderr; --exit-code turns it into exit 2 for CI.
   SeamRun r = seam_run({"diff", "--db", url, "--schema", kShop.string()});
-  // Today: "not supported yet" (69) until the differ renders DDL; later the
-  // DDL itself. Either way the column must be named and success not claimed.
-  EXPECT_NE(r.status, 0) << r.all();
-  EXPECT_HAS(r.all(), "loyalty_tier");
-  EXPECT_HAS(r.all(), "customers");
+  EXPECT_EQ(r.status, 0) << r.all();
+  EXPECT_HAS(r.out, "loyalty_tier");
+  EXPECT_HAS(r.out, "customers");
+  EXPECT_HAS(r.err, "loyalty_tier");
+  SeamRun c = seam_run({"diff", "--exit-code", "--db", url, "--schema", kShop.string()});
+  EXPECT_EQ(c.status, 2) << c.all();
+  EXPECT_EQ(c.out, r.out);
+
+  // The script converges: applied with psql, the next diff is empty.
+  fs::path script = temp_path("drift.sql");
+  std::ofstream(script, std::ios::binary) << r.out;
+  fs::permissions(script, fs::perms::others_read, fs::perm_options::add);
+  seam::test::run_psql_file(url, script);
+  fs::remove(script);
+  SeamRun again = seam_run({"diff", "--exit-code", "--db", url, "--schema", kShop.string()});
+  EXPECT_EQ(again.status, 0) << again.all();
+  EXPECT_EQ(again.out, "");
+}
+
+TEST(Cli, DiffExitCodeIsZeroWhenInSync) {
+  std::string url = shop_database("cli_exitcode");
+  SeamRun r = seam_run({"diff", "--exit-code", "--db", url, "--schema", kShop.string()});
+  EXPECT_EQ(r.status, 0) << r.all();
+  EXPECT_EQ(r.out, "");
 }
 
 TEST(Cli, InspectOutputLoadsIntoAFreshDatabase) {
