@@ -1,5 +1,5 @@
 // The `seam` binary end to end (path from SEAM_BINARY, set by
-// tests/CMakeLists.txt): exit codes (docs/exit-codes.md), what goes to stdout
+// tests/CMakeLists.txt): exit codes (cmd/commands.hpp), what goes to stdout
 // and stderr, and that no password from a connection string is ever printed.
 #include <fcntl.h>
 #include <unistd.h>

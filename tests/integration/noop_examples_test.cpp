@@ -4,9 +4,10 @@
 //   - loaded into a fresh database with psql, file by file, and inspected,
 //   - loaded through the dev-database path (pg::load_via_dev),
 // and the three models must be identical: compare() lists no difference
-// between offline and live, dev and live, offline and dev. A difference here
-// means `seam diff` would propose a change for a database that already
-// matches its files.
+// between offline and live, dev and live, offline and dev, and the differ's
+// migration script from live to offline is empty. A difference here means
+// `seam diff` would propose a change for a database that already matches its
+// files.
 #include <algorithm>
 #include <filesystem>
 #include <string>
@@ -17,6 +18,8 @@
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/devdb.hpp"
 #include "dialects/postgres/inspect.hpp"
+#include "dialects/postgres/render_change.hpp"
+#include "differ/diff.hpp"
 #include "schema/compare.hpp"
 #include "schema/load.hpp"
 #include "tests/support/pg_fixture.hpp"
@@ -76,6 +79,8 @@ TEST(NoopExamples, OfflineLiveAndDevModelsAgree) {
     EXPECT_EQ(object_count(live), object_count(offline.catalog));
     auto d1 = seam::schema::compare(offline.catalog, live);
     EXPECT_TRUE(d1.empty()) << "offline vs live for " << dir << ":\n" << show(d1);
+    // What `seam diff` would print: nothing.
+    EXPECT_EQ(seam::pg::migration_script(seam::differ::diff(live, offline.catalog, {})), "");
 
     // Dev-database path on the fixture's server.
     std::vector<seam::schema::SqlFile> files;
