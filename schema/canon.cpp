@@ -306,6 +306,10 @@ struct Normaliser {
         canon_regclass_arg(a, n->func_call);
         expand_variadic(a, n->func_call);
         break;
+      case PG_QUERY__NODE__NODE_ROW_EXPR:
+        // (a, b) and ROW(a, b) are the same row constructor
+        n->row_expr->row_format = PG_QUERY__COERCION_FORM__COERCE_IMPLICIT_CAST;
+        break;
       case PG_QUERY__NODE__NODE_CASE_EXPR: {
         // CASE ... END and CASE ... ELSE NULL END are the same
         PgQuery__Node* d = n->case_expr->defresult;
@@ -358,6 +362,7 @@ Expr canon_expr(std::string_view sql) {
   if (!e) throw std::runtime_error("not a valid SQL expression: " + std::string(sql));
   Expr out;
   out.text = pgq::deparse_expr(e);
+  canon_subselects(*t.arena, e);
   pgq::walk(reinterpret_cast<ProtobufCMessage*>(e), Normaliser{*t.arena});
   out.canon = pgq::deparse_expr(e);
   return out;

@@ -82,6 +82,8 @@ std::string format_type_name(const PgQuery__TypeName* t) {
   } else {
     for (size_t i = 0; i < names.size(); i++) base += (i ? "." : "") + quote_ident(names[i]);
   }
+  // numeric(p) is numeric(p,0) to format_type
+  if (base == "numeric" && !mods.empty() && mods.find(',') == std::string::npos) mods += ",0";
   if (!mods.empty()) base += "(" + mods + ")";
   if (t->n_array_bounds) base += "[]";
   if (t->pct_type) base += "%TYPE";

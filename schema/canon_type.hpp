@@ -16,6 +16,9 @@ std::string format_type_name(const PgQuery__TypeName* t);
 // Normalisations specific to a view's SELECT (qualifiers that pg_get_viewdef
 // adds, output-column aliases it adds or drops).
 void canon_view_tree(pgq::Arena& a, PgQuery__Node* stmt);
+// canon_view_tree for every sub-select inside an expression (a policy's
+// USING (x IN (SELECT ...)), a CHECK with a sub-query is not allowed).
+void canon_subselects(pgq::Arena& a, PgQuery__Node* expr);
 // The output-column name PostgreSQL derives for an unnamed select-list entry
 // (FigureColname), or "" when it would be "?column?".
 std::string figure_colname(const PgQuery__Node* n);

@@ -95,6 +95,16 @@ void canon_select(pgq::Arena& a, PgQuery__SelectStmt* s) {
 
 }  // namespace
 
+void canon_subselects(pgq::Arena& a, PgQuery__Node* expr) {
+  std::vector<PgQuery__SelectStmt*> selects;
+  pgq::walk(reinterpret_cast<ProtobufCMessage*>(expr), [&](PgQuery__Node* n) {
+    if (n->node_case == PG_QUERY__NODE__NODE_SUB_LINK && n->sub_link->subselect &&
+        n->sub_link->subselect->node_case == PG_QUERY__NODE__NODE_SELECT_STMT)
+      selects.push_back(n->sub_link->subselect->select_stmt);
+  });
+  for (auto* s : selects) canon_select(a, s);
+}
+
 void canon_view_tree(pgq::Arena& a, PgQuery__Node* stmt) {
   if (stmt && stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) canon_select(a, stmt->select_stmt);
 }

@@ -144,6 +144,7 @@ void compare_table(std::vector<Difference>& out, const std::string& obj, const T
   for (const auto& x : b.inherits) ib.push_back(x.str());
   c.list("inherits", ia, ib);
   c.str("storage parameters", a.with, b.with);
+  c.str("replica identity", a.replica_identity, b.replica_identity);
   c.flag("row level security", a.rls_enabled, b.rls_enabled);
   std::map<std::string, Policy> pa, pb;
   for (const auto& x : a.policies) pa[x.name] = x;

@@ -52,12 +52,39 @@ void Loader::apply(const PgQuery__Node* n) {
       warn(-1, "skipped " + what + " (roles, privileges and ownership are not managed by seam)");
       return;
     }
+    case PG_QUERY__NODE__NODE_CREATE_PUBLICATION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_PUBLICATION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_SUBSCRIPTION_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_SUBSCRIPTION_STMT:
+    case PG_QUERY__NODE__NODE_DROP_SUBSCRIPTION_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_FDW_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_FDW_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_FOREIGN_SERVER_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_FOREIGN_SERVER_STMT:
+    case PG_QUERY__NODE__NODE_CREATE_USER_MAPPING_STMT:
+    case PG_QUERY__NODE__NODE_ALTER_USER_MAPPING_STMT:
+    case PG_QUERY__NODE__NODE_DROP_USER_MAPPING_STMT:
+      return skip_infrastructure();
+    case PG_QUERY__NODE__NODE_DO_STMT:
+      unsupported(-1, "DO blocks run arbitrary code, so seam cannot know offline what they create; write the "
+                      "statements out, or load the files through a dev database (--dev-url), which runs them");
     case PG_QUERY__NODE__NODE_TRANSACTION_STMT:
       return;  // BEGIN/COMMIT around a schema file change nothing in the desired state
     default:
       unsupported(-1, stmt_keyword_summary(file->text.substr(stmt_off, stmt_len)) +
                           " is not supported by seam yet");
   }
+}
+
+// Replication (publications, subscriptions) and foreign-server
+// infrastructure (wrappers, servers, user mappings, which hold credentials)
+// are configured per environment, not declared with the schema.
+void Loader::skip_infrastructure() {
+  std::string what = stmt_keyword_summary(file->text.substr(stmt_off, stmt_len));
+  if (!opts.skip_unmanaged)
+    unsupported(-1, what + ": publications, subscriptions and foreign servers are not managed by seam");
+  warn(-1, "skipped " + what + " (publications, subscriptions, foreign data wrappers, servers and user "
+           "mappings are not managed by seam)");
 }
 
 namespace {
@@ -86,8 +113,11 @@ void Loader::alter_table(const PgQuery__AlterTableStmt* s) {
       continue;
     }
     if (!is_table && (cat.views.count(n) || cat.sequences.count(n) || cat.indexes.count(n))) {
-      if (c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions && cat.views.count(n)) {
-        cat.views[n].with = defelems_to_options(c->def->list->items, c->def->list->n_items);
+      if ((c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions ||
+           c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions) && cat.views.count(n)) {
+        View& v = cat.views[n];
+        v.with = merge_options(v.with, c->def->list->items, c->def->list->n_items,
+                               c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions);
         continue;
       }
       unsupported(-1, "this ALTER on " + n.str() + " is not supported in a schema file");
@@ -191,8 +221,19 @@ void Loader::alter_table(const PgQuery__AlterTableStmt* s) {
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ForceRowSecurity: t.rls_forced = true; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_NoForceRowSecurity: t.rls_forced = false; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions:
-        t.with = defelems_to_options(c->def->list->items, c->def->list->n_items);
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions:
+        t.with = merge_options(t.with, c->def->list->items, c->def->list->n_items,
+                               c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions);
         break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity: {
+        const PgQuery__ReplicaIdentityStmt* ri = c->def->replica_identity_stmt;
+        std::string kind = ri->identity_type ? ri->identity_type : "d";
+        if (kind == "d") t.replica_identity.clear();
+        else if (kind == "f") t.replica_identity = "full";
+        else if (kind == "n") t.replica_identity = "nothing";
+        else t.replica_identity = std::string("index ") + (ri->name ? ri->name : "");
+        break;
+      }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetLogged: t.persistence = 'p'; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetUnLogged: t.persistence = 'u'; break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition: {
@@ -205,11 +246,10 @@ void Loader::alter_table(const PgQuery__AlterTableStmt* s) {
         it->second.partition_bound = partition_bound_from(pc->bound);
         break;
       }
-      case PG_QUERY__ALTER_TABLE_TYPE__AT_ReplicaIdentity:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStatistics:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_SetStorage:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ClusterOn:
-        unsupported(-1, "this ALTER TABLE action (replica identity, statistics, storage, cluster) is not supported yet");
+        unsupported(-1, "this ALTER TABLE action (statistics, storage, cluster) is not supported yet");
       default:
         unsupported(-1, "this ALTER TABLE action is not supported in a schema file; declare the desired table instead");
     }
@@ -376,6 +416,17 @@ void Loader::comment(const PgQuery__CommentStmt* s) {
       it->second.comment = text;
       break;
     }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PUBLICATION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SUBSCRIPTION:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FDW:
+    case PG_QUERY__OBJECT_TYPE__OBJECT_ROLE:
+      if (s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_ROLE) {
+        if (!opts.skip_unmanaged) unsupported(-1, "COMMENT ON ROLE: roles are not managed by seam");
+        warn(-1, "skipped COMMENT ON ROLE (roles are not managed by seam)");
+        return;
+      }
+      return skip_infrastructure();
     default:
       unsupported(-1, "COMMENT ON this kind of object is not supported yet");
   }
@@ -496,6 +547,10 @@ void Loader::drop(const PgQuery__DropStmt* s) {
         }
         break;
       }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_PUBLICATION:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_SERVER:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_FDW:
+        return skip_infrastructure();
       default:
         unsupported(-1, stmt_keyword_summary(file->text.substr(stmt_off, stmt_len)) + " is not supported in a schema file");
     }

@@ -87,6 +87,7 @@ struct Loader {
   void alter_policy(const PgQuery__AlterPolicyStmt* s);
   void drop(const PgQuery__DropStmt* s);
   void set_var(const PgQuery__VariableSetStmt* s);
+  void skip_infrastructure();
   void select(const PgQuery__SelectStmt* s, const PgQuery__Node* node);
 
   // Table pieces shared by CREATE TABLE and ALTER TABLE.
@@ -107,11 +108,17 @@ struct Loader {
 std::string node_string(const PgQuery__Node* n);  // String/Integer/Float/A_Const as text
 long long node_int(const PgQuery__Node* n, long long dflt);
 std::string defelems_to_options(PgQuery__Node** opts, size_t n);  // "a=1,b=x", sorted
+// ALTER ... SET (...) merges into existing options; RESET (...) removes keys.
+std::string merge_options(const std::string& current, PgQuery__Node** opts, size_t n, bool reset);
 std::string stmt_keyword_summary(std::string_view text);          // "CREATE POLICY"
 SequenceOptions default_sequence_options(const std::string& type, bool descending);
 // The one column of t an expression references, "" when none or several
 // (PostgreSQL names such a CHECK tab_col_check, otherwise tab_check).
 std::string single_column_of(const Table& t, const Expr& e);
+// Whether `opclass` is the default operator class of `method` for a column
+// of that (canonical) type.
+bool is_default_opclass(const std::string& method, const std::string& column_type, bool is_enum,
+                        const std::string& opclass);
 // The name PostgreSQL derives for an index column (column name, function name or "expr").
 std::string figure_index_colname(const IndexElem& e);
 // Relations a query reads (RangeVars that are not CTE names), qualified.

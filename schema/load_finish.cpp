@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <regex>
 #include <set>
 
 #include "schema/load_ctx.hpp"
@@ -153,7 +154,14 @@ void Loader::finish() {
     t.notes["seam-filled"] = "";
   };
   for (auto& [n, t] : cat.tables) fill(t);
-  for (auto& [n, t] : cat.tables) t.notes.erase("seam-filled");
+  for (auto& [n, t] : cat.tables) {
+    t.notes.erase("seam-filled");
+    // a primary key makes its columns NOT NULL, also when declared on a partition
+    for (const auto& k : t.constraints)
+      if (k.kind == ConstraintKind::PrimaryKey)
+        for (const auto& col : k.columns)
+          if (Column* c = t.find_column(col)) c->not_null = true;
+  }
   for (auto& [n, t] : cat.tables) {
     check_schema(n.schema, t.pos, "table " + n.str());
     for (const auto& c : t.columns) check_type(c.type, c.pos, "column " + n.str() + "." + quote_ident(c.name));
@@ -193,6 +201,40 @@ void Loader::finish() {
     }
     std::sort(t.constraints.begin(), t.constraints.end(),
               [](const Constraint& a, const Constraint& b) { return a.name < b.name; });
+  }
+  auto drop_default_opclasses = [&](const Table& t, const std::string& method, std::vector<IndexElem>& elems) {
+    for (auto& e : elems) {
+      if (e.opclass.empty() || e.column.empty()) continue;
+      const Column* c = t.find_column(e.column);
+      if (!c) continue;
+      auto ty = cat.types.find({"public", c->type});
+      bool is_enum = ty != cat.types.end() && ty->second.kind == TypeKind::Enum;
+      if (c->type.find('.') != std::string::npos) {
+        size_t dot = c->type.find('.');
+        auto t2 = cat.types.find({unquote(c->type.substr(0, dot)), unquote(c->type.substr(dot + 1))});
+        is_enum = t2 != cat.types.end() && t2->second.kind == TypeKind::Enum;
+      }
+      if (is_default_opclass(method, c->type, is_enum, e.opclass)) e.opclass.clear();
+    }
+  };
+  for (auto& [n, t] : cat.tables)
+    for (auto& k : t.constraints)
+      if (k.kind == ConstraintKind::Exclude) drop_default_opclasses(t, k.method, k.elems);
+  for (auto& [n, ix] : cat.indexes)
+    if (const Table* t = cat.find_table(ix.table)) drop_default_opclasses(*t, ix.method, ix.elems);
+  // Range bounds of a date/timestamp key are printed by the server with the
+  // time part: '2024-01-01' is stored as '2024-01-01 00:00:00'.
+  for (auto& [n, t] : cat.tables) {
+    if (!t.partition_of) continue;
+    const Table* parent = cat.find_table(*t.partition_of);
+    if (!parent) continue;
+    const Column* key = parent->find_column(parent->partition_by.key.canon);
+    if (!key) continue;
+    std::string suffix = key->type == "timestamp without time zone" ? " 00:00:00"
+                         : key->type == "timestamp with time zone" ? " 00:00:00+00" : "";
+    if (suffix.empty()) continue;
+    static const std::regex date_only(R"('(\d{4}-\d{2}-\d{2})')");
+    t.partition_bound.canon = std::regex_replace(t.partition_bound.canon, date_only, "'$1" + suffix + "'");
   }
   for (auto& [n, ix] : cat.indexes) {
     const Table* t = cat.find_table(ix.table);

@@ -3,6 +3,7 @@
 // unnamed in a file gets the same name the server gives it.
 #include <algorithm>
 #include <cstring>
+#include <map>
 
 #include "schema/load_ctx.hpp"
 
@@ -157,6 +158,33 @@ std::string defelems_to_options(PgQuery__Node** opts, size_t n) {
   std::sort(items.begin(), items.end());
   std::string out;
   for (size_t i = 0; i < items.size(); i++) out += (i ? "," : "") + items[i];
+  return out;
+}
+
+std::string merge_options(const std::string& current, PgQuery__Node** opts, size_t n, bool reset) {
+  std::map<std::string, std::string> m;
+  size_t b = 0;
+  while (b < current.size()) {
+    size_t e = current.find(',', b);
+    if (e == std::string::npos) e = current.size();
+    std::string item = current.substr(b, e - b);
+    size_t eq = item.find('=');
+    m[item.substr(0, eq)] = eq == std::string::npos ? "" : item.substr(eq + 1);
+    b = e + 1;
+  }
+  std::string add = defelems_to_options(opts, n);
+  b = 0;
+  while (b < add.size()) {
+    size_t e = add.find(',', b);
+    if (e == std::string::npos) e = add.size();
+    std::string item = add.substr(b, e - b);
+    size_t eq = item.find('=');
+    if (reset) m.erase(item.substr(0, eq));
+    else m[item.substr(0, eq)] = item.substr(eq + 1);
+    b = e + 1;
+  }
+  std::string out;
+  for (const auto& [k, v] : m) out += (out.empty() ? "" : ",") + k + "=" + v;
   return out;
 }
 

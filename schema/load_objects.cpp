@@ -456,13 +456,19 @@ void Loader::create_composite(const PgQuery__CompositeTypeStmt* s) {
 void Loader::create_schema(const PgQuery__CreateSchemaStmt* s) {
   std::string n = s->schemaname ? s->schemaname : "";
   if (n.empty()) unsupported(-1, "CREATE SCHEMA AUTHORIZATION without a schema name is not supported");
-  if (s->n_schema_elts) unsupported(-1, "CREATE SCHEMA with embedded statements is not supported; write them as separate statements");
   if (n.rfind("pg_", 0) == 0) fail(-1, "unacceptable schema name " + quote_ident(n) + ": the prefix pg_ is reserved");
   if (cat.schemas.count(n)) {
     if (s->if_not_exists || n == "public") return;
     fail(-1, "schema " + quote_ident(n) + " is already defined at " + cat.schemas[n].pos.str());
   }
   cat.schemas[n] = Schema{n, "", pos(-1)};
+  // CREATE SCHEMA s CREATE TABLE t ...: the elements are created in s.
+  if (s->n_schema_elts) {
+    auto saved = search_path;
+    search_path = {n};
+    for (size_t i = 0; i < s->n_schema_elts; i++) apply(s->schema_elts[i]);
+    search_path = saved;
+  }
 }
 
 void Loader::create_extension(const PgQuery__CreateExtensionStmt* s) {

@@ -1,5 +1,6 @@
 // CREATE FUNCTION / PROCEDURE and CREATE TRIGGER.
 #include <algorithm>
+#include <map>
 
 #include "schema/load_ctx.hpp"
 
@@ -15,6 +16,24 @@ std::string param_mode(PgQuery__FunctionParameterMode m) {
     case PG_QUERY__FUNCTION_PARAMETER_MODE__FUNC_PARAM_TABLE: return "TABLE";
     default: return "";
   }
+}
+
+// proconfig spelling: the GUC's canonical name, list settings with each
+// element quoted like an identifier when needed ('' -> "").
+std::string config_entry(const PgQuery__VariableSetStmt* v) {
+  std::string name = v->name ? v->name : "";
+  static const std::map<std::string, std::string> mixed = {
+      {"timezone", "TimeZone"}, {"datestyle", "DateStyle"}, {"intervalstyle", "IntervalStyle"}};
+  if (auto it = mixed.find(name); it != mixed.end()) name = it->second;
+  bool list = name == "search_path" || name == "temp_tablespaces" || name == "session_preload_libraries" ||
+              name == "local_preload_libraries";
+  std::string val;
+  for (size_t j = 0; j < v->n_args; j++) {
+    std::string a = node_string(v->args[j]);
+    if (list) a = a.empty() ? "\"\"" : quote_ident(a);
+    val += (j ? ", " : "") + a;
+  }
+  return name + "=" + val;
 }
 
 }  // namespace
@@ -75,10 +94,7 @@ void Loader::create_function(const PgQuery__CreateFunctionStmt* s) {
       f.rows = std::stod(node_string(d->arg));
       rows_set = true;
     } else if (k == "set") {
-      const PgQuery__VariableSetStmt* v = d->arg->variable_set_stmt;
-      std::string val;
-      for (size_t j = 0; j < v->n_args; j++) val += (j ? ", " : "") + node_string(v->args[j]);
-      f.config.push_back(std::string(v->name ? v->name : "") + "=" + val);
+      f.config.push_back(config_entry(d->arg->variable_set_stmt));
     } else if (k == "window") {
       unsupported(d->location, "window functions are not supported");
     } else if (k == "support") {

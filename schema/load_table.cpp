@@ -236,8 +236,24 @@ Constraint Loader::table_constraint(Table& t, const PgQuery__Constraint* k) {
       c.columns = string_list(k->keys, k->n_keys);
       c.include = string_list(k->including, k->n_including);
       c.nulls_not_distinct = k->nulls_not_distinct;
-      if (k->indexname && *k->indexname)
-        unsupported(k->location, "ADD CONSTRAINT ... USING INDEX is a migration step, not a desired state; declare the constraint instead");
+      if (k->indexname && *k->indexname) {
+        // ADD CONSTRAINT ... USING INDEX: the index becomes the constraint's
+        // (and takes the constraint's name).
+        QualName in{t.name.schema, k->indexname};
+        auto it = cat.indexes.find(in);
+        if (it == cat.indexes.end() || !(it->second.table == t.name))
+          fail(k->location, "USING INDEX " + in.str() + ": no such index on " + t.name.str());
+        if (!it->second.unique) fail(k->location, "index " + in.str() + " is not unique");
+        for (const auto& e : it->second.elems) {
+          if (e.column.empty()) fail(k->location, "index " + in.str() + " contains expressions");
+          c.columns.push_back(e.column);
+        }
+        c.include = it->second.include;
+        c.nulls_not_distinct = it->second.nulls_not_distinct;
+        if (c.name.empty()) c.name = k->indexname;
+        relnames.erase({in.schema, in.name});
+        cat.indexes.erase(it);
+      }
       break;
     case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
       c.kind = ConstraintKind::ForeignKey;

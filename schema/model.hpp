@@ -163,6 +163,9 @@ struct Table {
   Expr partition_bound;                  // "FOR VALUES ..." / "DEFAULT"
   std::vector<QualName> inherits;
   std::string with;  // storage parameters, canonical
+  // REPLICA IDENTITY: "" (default: the primary key), "full", "nothing", or
+  // "index <name>" (an index of this table, unquoted name).
+  std::string replica_identity;
   bool rls_enabled = false;
   bool rls_forced = false;
   std::vector<Policy> policies;  // sorted by name

@@ -59,6 +59,14 @@ int Report::total() const {
   return t;
 }
 
+static std::string first_line_of(const std::string& s) {
+  size_t nl = s.find('\n');
+  std::string l = s.substr(0, nl);
+  size_t nl2 = nl == std::string::npos ? nl : s.find('\n', nl + 1);
+  if (nl != std::string::npos) l += " " + s.substr(nl + 1, nl2 == std::string::npos ? std::string::npos : nl2 - nl - 1);
+  return l;
+}
+
 std::string Report::markdown(const std::string& command) const {
   std::ostringstream o;
   o << "# " << title << "\n\n";
@@ -82,6 +90,11 @@ std::string Report::markdown(const std::string& command) const {
     for (size_t i = 0; i < cases.size() && i < 8; i++) o << (i ? ", " : "") << "`" << cases[i] << "`";
     if (cases.size() > 8) o << ", ...";
     o << "\n";
+  }
+  if (!unmeasurable.empty()) {
+    o << "\n## Not measurable (" << unmeasurable.size() << ")\n\nINDEX.tsv says these load, but their to.sql does not load into a fresh "
+         "database here, so there is no live side to compare with; they are not counted above.\n\n";
+    for (const auto& [c, out] : unmeasurable) o << "- `" << c << "`: " << first_line_of(out.detail) << "\n";
   }
   o << "\n## Failure details\n\n";
   for (const auto& [c, out] : failures) {

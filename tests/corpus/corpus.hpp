@@ -32,6 +32,7 @@ struct Report {
   std::string title;
   std::map<std::string, std::pair<int, int>> per_source;  // source -> (passed, total)
   std::vector<std::pair<std::string, Outcome>> failures;  // "source/case" -> outcome
+  std::vector<std::pair<std::string, Outcome>> unmeasurable;  // the case itself does not load
   int passed() const;
   int total() const;
   std::string markdown(const std::string& command) const;

@@ -207,6 +207,12 @@ int main(int argc, char** argv) {
       o.reason = cause_of_error("harness: ", e.what());
       o.detail = e.what();
     }
+    if (o.reason == "harness: to.sql does not load") {
+      // INDEX.tsv says it loads, but not on a fresh database here: not a
+      // property of seam; listed in the report, kept out of the rate.
+      rep.unmeasurable.push_back({c.source + "/" + c.name, o});
+      continue;
+    }
     auto& ps = rep.per_source[c.source];
     ps.second++;
     if (o.pass) ps.first++;
