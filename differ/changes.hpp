@@ -91,7 +91,9 @@ struct DropTable { schema::Table obj; };
 struct AlterTable { schema::Table old_obj, new_obj; };
 struct AttachPartition { schema::Table obj; };  // obj.partition_of / partition_bound
 struct DetachPartition { schema::Table obj; };  // as it was in `from`
-struct AddColumn { schema::QualName table; schema::Column obj; };
+// seq: the column's position among the columns added to this table, so that
+// they are appended in the desired order.
+struct AddColumn { schema::QualName table; schema::Column obj; int seq = 0; };
 struct DropColumn { schema::QualName table; schema::Column obj; };
 // Type and/or collation. `using_expr` comes from a `-- seam:using <expr>`
 // annotation on the new column, otherwise the renderer decides.

@@ -99,6 +99,14 @@ void Differ::add_table(const schema::Table& t) {
     if (c.kind == ConstraintKind::ForeignKey) add_constraint(t, c);
   for (const auto& p : t.policies)
     push(AddPolicy{t.name, p}, {.creates = {key::pol(t.name, p.name)}, .needs = to_ix.of_policy(t, p)});
+  if (!t.replica_identity.empty()) {
+    // REPLICA IDENTITY USING INDEX needs the index, created after the table.
+    schema::Table plain = t;
+    plain.replica_identity.clear();
+    Deps d{.alters = {key::rel(t.name)}};
+    if (t.replica_identity.rfind("index ", 0) == 0) d.needs.push_back(key::rel({t.name.schema, t.replica_identity.substr(6)}));
+    push(AlterTable{plain, t}, std::move(d));
+  }
 }
 
 void Differ::drop_table(const schema::Table& t, bool recreate) {
@@ -139,8 +147,12 @@ void Differ::alter_table(const schema::Table& a, const schema::Table& b) {
   policies(a, b);
   if (part_change && b.partition_of)
     push(AttachPartition{b}, {.alters = {key::rel(b.name)}, .needs = {key::rel(*b.partition_of)}});
-  if (a.persistence != b.persistence || a.with != b.with || a.rls_enabled != b.rls_enabled || a.rls_forced != b.rls_forced)
-    push(AlterTable{a, b}, {.alters = {key::rel(a.name)}});
+  if (a.persistence != b.persistence || a.with != b.with || a.rls_enabled != b.rls_enabled ||
+      a.rls_forced != b.rls_forced || a.replica_identity != b.replica_identity) {
+    Deps d{.alters = {key::rel(a.name)}};
+    if (b.replica_identity.rfind("index ", 0) == 0) d.needs.push_back(key::rel({b.name.schema, b.replica_identity.substr(6)}));
+    push(AlterTable{a, b}, std::move(d));
+  }
   if (a.comment != b.comment) comment({ObjectKind::Table, b.name, "", {}}, a.comment, b.comment, {key::rel(b.name)});
 }
 
@@ -164,20 +176,25 @@ void Differ::columns(const schema::Table& a, const schema::Table& b) {
     push(DropColumn{t, c}, {.alters = {rk}, .old_needs = from_ix->of_column(a, c)}, std::move(h));
     replaced.insert(rk);
   }
-  for (const auto* c : added) push(AddColumn{t, *c}, {.alters = {rk}, .needs = to_ix.of_column(b, *c)});
+  int seq = 0;
+  for (const auto* c : added) push(AddColumn{t, *c, seq++}, {.alters = {rk}, .needs = to_ix.of_column(b, *c)});
   const schema::Table* parent = b.partition_of ? to.find_table(*b.partition_of) : nullptr;
+  const schema::Table* old_parent = a.partition_of ? from.find_table(*a.partition_of) : nullptr;
   for (const auto& nc : b.columns) {
     const schema::Column* oc = a.find_column(nc.name);
     if (!oc) continue;
     bool structural = !(both_partitions || inherited_column(to, b, nc.name));
+    // A partition follows its parent's own change of a default or NOT NULL.
     const schema::Column* pc = parent ? parent->find_column(nc.name) : nullptr;
+    const schema::Column* opc = old_parent ? old_parent->find_column(nc.name) : nullptr;
+    if (pc && !opc) pc = nullptr;
     if (structural && (oc->generated.has_value() != nc.generated.has_value() || !same_expr(oc->generated, nc.generated))) {
       std::vector<Hazard> h;
       if (!oc->generated)
         h.push_back({HazardKind::DataLoss, "column " + col_name(t, nc.name) +
                                                " becomes a generated column: it is dropped and added again"});
       push(DropColumn{t, *oc}, {.alters = {rk}, .old_needs = from_ix->of_column(a, *oc)}, std::move(h));
-      push(AddColumn{t, nc}, {.alters = {rk}, .needs = to_ix.of_column(b, nc)});
+      push(AddColumn{t, nc, seq++}, {.alters = {rk}, .needs = to_ix.of_column(b, nc)});
       replaced.insert(rk);
       continue;
     }
@@ -193,11 +210,11 @@ void Differ::columns(const schema::Table& a, const schema::Table& b) {
       push(AlterIdentity{t, *oc, nc}, {.alters = {rk}});
     // AlterColumnType re-sets the default itself when the column had one.
     bool default_in_type = type_change && oc->default_expr;
-    bool parent_same_default = pc && same_expr(pc->default_expr, nc.default_expr);
+    bool parent_same_default = pc && same_expr(pc->default_expr, nc.default_expr) && !same_expr(opc->default_expr, pc->default_expr);
     if (!default_in_type && !nc.identity && !nc.generated && !same_expr(oc->default_expr, nc.default_expr) &&
         !(parent_same_default && !structural))
       push(SetDefault{t, *oc, nc}, {.alters = {rk}, .needs = to_ix.of_column(b, nc), .old_needs = from_ix->of_column(a, *oc)});
-    bool parent_same_nn = pc && pc->not_null == nc.not_null;
+    bool parent_same_nn = pc && pc->not_null == nc.not_null && opc->not_null != pc->not_null;
     if (oc->not_null != nc.not_null && !(parent_same_nn && !structural)) push(SetNotNull{t, *oc, nc}, {.alters = {rk}});
     if (oc->comment != nc.comment) comment({ObjectKind::Column, t, nc.name, {}}, oc->comment, nc.comment, {rk});
   }

@@ -292,6 +292,14 @@ std::vector<ChangeSql> render_change(const differ::Change& ch) {
             s += alter_table(b.name) + (b.rls_enabled ? "ENABLE" : "DISABLE") + " ROW LEVEL SECURITY;\n";
           if (a.rls_forced != b.rls_forced)
             s += alter_table(b.name) + (b.rls_forced ? "FORCE" : "NO FORCE") + " ROW LEVEL SECURITY;\n";
+          if (a.replica_identity != b.replica_identity) {
+            const std::string& r = b.replica_identity;
+            s += alter_table(b.name) + "REPLICA IDENTITY " +
+                 (r.empty() ? std::string("DEFAULT")
+                  : r == "full" ? std::string("FULL")
+                  : r == "nothing" ? std::string("NOTHING")
+                                   : "USING INDEX " + quote_ident(r.substr(r.rfind(' ') + 1))) + ";\n";
+          }
           return one(Part::Alter, rank::kTableOptions, s);
         } else if constexpr (std::is_same_v<T, AttachPartition>) {
           return one(Part::Alter, rank::kAttach,
@@ -351,7 +359,8 @@ std::vector<ChangeSql> render_change(const differ::Change& ch) {
                    " SET CACHE " + std::to_string(o.cache) + (o.cycle ? " SET CYCLE" : " SET NO CYCLE") + ";\n";
             }
           }
-          return one(Part::Alter, rank::kIdentity, s);
+          // DROP IDENTITY before a DROP NOT NULL; ADD ... AS IDENTITY after SET NOT NULL.
+          return one(Part::Alter, b.identity ? rank::kIdentity : rank::kDefault, s);
         } else if constexpr (std::is_same_v<T, AddConstraint>) {
           schema::Table t = table_named(c.table);
           std::string s = add_constraint_sql(t, c.obj);

@@ -19,6 +19,12 @@ std::string tie_name(const differ::Change& ch) {
     std::snprintf(buf, sizeof buf, "%06d", a->seq);
     return "add enum value to " + a->new_obj.name.str() + " #" + buf;
   }
+  if (auto* a = std::get_if<differ::AddColumn>(&ch.op)) {
+    // New columns are appended in the desired order.
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%06d", a->seq);
+    return "add column to " + a->table.str() + " #" + buf;
+  }
   return differ::describe(ch);
 }
 
