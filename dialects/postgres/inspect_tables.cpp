@@ -42,8 +42,13 @@ void read_tables(Ctx& ctx, std::map<unsigned, QualName>& by_oid) {
            CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,
            CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END,
            cd.description,
-           -- table properties the model does not hold (reported as unsupported)
-           c.reloftype <> 0, c.relreplident <> 'd' AND NOT (c.relkind = 'p' AND c.relreplident = 'n'),
+           -- typed tables, access methods and tablespaces are reported as unsupported
+           c.reloftype <> 0,
+           CASE c.relreplident WHEN 'f' THEN 'full'
+                               WHEN 'n' THEN CASE WHEN c.relkind = 'r' THEN 'nothing' END
+                               WHEN 'i' THEN (SELECT 'index ' || ri.relname FROM pg_index x
+                                              JOIN pg_class ri ON ri.oid = x.indexrelid
+                                              WHERE x.indrelid = c.oid AND x.indisreplident) END,
            coalesce(tam.amname, 'heap') <> 'heap', c.reltablespace <> 0
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -69,7 +74,7 @@ void read_tables(Ctx& ctx, std::map<unsigned, QualName>& by_oid) {
     t.comment = str(r[10]);
     std::string what = "table " + t.name.str();
     if (r[11].as<bool>()) ctx.unsupported("OF type of " + what + " (a typed table)");
-    if (r[12].as<bool>()) ctx.unsupported("REPLICA IDENTITY of " + what);
+    t.replica_identity = str(r[12]);
     if (r[13].as<bool>()) ctx.unsupported("table access method of " + what);
     if (r[14].as<bool>()) ctx.unsupported("tablespace of " + what);
     by_oid[r[0].as<unsigned>()] = t.name;
@@ -318,10 +323,11 @@ void read_unsupported(Ctx& ctx) {
            " WHERE x." + k.nsp_col + " = ANY($1::oid[]) AND NOT " +
            ext_member(std::string("'pg_catalog.") + k.catalog + "'::regclass", "x.oid");
   }
-  // Database-wide objects seam does not manage but a schema may rely on.
+  // Event triggers are database-wide but part of a schema's behaviour.
+  // (Publications, subscriptions and foreign servers are per-environment
+  // infrastructure seam does not manage at all, like roles and grants.)
   sql += " UNION ALL SELECT 'event trigger ' || quote_ident(e.evtname) FROM pg_event_trigger e WHERE NOT " +
-         ext_member("'pg_event_trigger'::regclass", "e.oid") +
-         " UNION ALL SELECT 'publication ' || quote_ident(p.pubname) FROM pg_publication p";
+         ext_member("'pg_event_trigger'::regclass", "e.oid");
   for (const auto& r : ctx.query(sql))
     ctx.unsupported(r[0].as<std::string>());
 }
