@@ -97,7 +97,13 @@ struct AddColumn { schema::QualName table; schema::Column obj; int seq = 0; };
 struct DropColumn { schema::QualName table; schema::Column obj; };
 // Type and/or collation. `using_expr` comes from a `-- seam:using <expr>`
 // annotation on the new column, otherwise the renderer decides.
-struct AlterColumnType { schema::QualName table; schema::Column old_obj, new_obj; std::string using_expr; };
+// via_text: an enum is involved and there is no direct cast (USING col::text::type).
+struct AlterColumnType {
+  schema::QualName table;
+  schema::Column old_obj, new_obj;
+  std::string using_expr;
+  bool via_text = false;
+};
 struct SetDefault { schema::QualName table; schema::Column old_obj, new_obj; };
 struct SetNotNull { schema::QualName table; schema::Column old_obj, new_obj; };
 struct AlterIdentity { schema::QualName table; schema::Column old_obj, new_obj; };

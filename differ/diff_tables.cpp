@@ -65,6 +65,10 @@ void Differ::tables() {
   }
   for (const auto& [name, t] : from.tables) {
     if (to.tables.count(name)) continue;
+    // A partition whose parent stays is detached first: foreign keys that
+    // reference the parent forbid dropping an attached partition.
+    if (t.partition_of && to.tables.count(*t.partition_of))
+      push(DetachPartition{t}, {.alters = {key::rel(name)}, .old_needs = {key::rel(*t.partition_of)}});
     drop_table(t, false);
     dropped.push_back(name);
   }
@@ -116,10 +120,13 @@ void Differ::drop_table(const schema::Table& t, bool recreate) {
     gone.insert(key::con(t.name, c.name));
     // A foreign key to another table that goes too is dropped first, so that
     // tables referencing each other can be dropped in any order.
-    if (c.kind == ConstraintKind::ForeignKey && c.ref_table != t.name &&
-        (!to.tables.count(c.ref_table) || !from.tables.count(c.ref_table)))
+    if (c.kind != ConstraintKind::ForeignKey || c.ref_table == t.name) continue;
+    if (!to.tables.count(c.ref_table) || !from.tables.count(c.ref_table))
       drop_constraint(t, c);
+    else  // the referenced table stays: drop this table before its key goes
+      d.old_needs = merge(d.old_needs, from_ix->of_constraint(t, c));
   }
+  d.old_needs.erase(std::remove(d.old_needs.begin(), d.old_needs.end(), key::rel(t.name)), d.old_needs.end());
   std::vector<Hazard> h{{HazardKind::DataLoss, "table " + t.name.str() +
                                                    (recreate ? " is dropped and created again (its partitioning or "
                                                                "inheritance changes); its rows are lost"
@@ -202,7 +209,16 @@ void Differ::columns(const schema::Table& a, const schema::Table& b) {
     if (type_change) {
       std::string using_expr;
       if (auto it = nc.notes.find("using"); it != nc.notes.end()) using_expr = it->second;
-      push(AlterColumnType{t, *oc, nc, using_expr},
+      // Between enums (or from an enum) there is no cast: go through text.
+      auto is_enum = [](const schema::Catalog& cat, const std::string& type) {
+        std::string base = type.substr(0, type.find('['));
+        for (const auto& [n, ty] : cat.types)
+          if (ty.kind == schema::TypeKind::Enum && (n.str() == base || (n.schema == "public" && n.name == base))) return true;
+        return false;
+      };
+      bool via_text = using_expr.empty() && (is_enum(from, oc->type) || is_enum(to, nc.type)) &&
+                      (oc->type.find('[') != std::string::npos) == (nc.type.find('[') != std::string::npos);
+      push(AlterColumnType{t, *oc, nc, using_expr, via_text},
            {.alters = {rk}, .needs = to_ix.of_column(b, nc), .old_needs = from_ix->of_column(a, *oc)});
       replaced.insert(rk);
     }

@@ -326,6 +326,8 @@ std::vector<ChangeSql> render_change(const differ::Change& ch) {
             s += " COLLATE \"default\"";
           if (!c.using_expr.empty())
             s += " USING " + c.using_expr;
+          else if (c.via_text)
+            s += " USING " + quote_ident(b.name) + (b.type.find('[') != std::string::npos ? "::text[]::" : "::text::") + b.type;
           else if (type_family(a.type) != type_family(b.type))
             s += " USING " + quote_ident(b.name) + "::" + b.type;
           s += ";\n";
