@@ -6,7 +6,9 @@
 // collation differs from the column's (or expression's), and an operator
 // class only when it is not the default for the column type (which involves
 // binary-coercible and polymorphic types). The element list of that output
-// is scanned for those words; names are then taken from the catalog.
+// is scanned for those words; names are then taken from the catalog. Indexes
+// whose elements all use their column's collation and the default operator
+// class of exactly their column's type are decided from the catalog alone.
 #include <algorithm>
 
 #include "dialects/postgres/inspect_internal.hpp"
@@ -150,7 +152,14 @@ void load_parts(Ctx& ctx) {
            co.collname, con.nspname, co.oid IS NOT NULL AND co.oid <> coalesce(a.attcollation, 100),
            opc.opcname, opcn.nspname, coalesce(opc.opcdefault, true),
            CASE WHEN k.n <= i.indnkeyatts THEN i.indoption[k.n::int - 1] ELSE 0 END,
-           CASE WHEN k.n = 1 THEN pg_get_indexdef(i.indexrelid, 0, false) END,
+           -- The full definition (a deparse per index, the costly part) only
+           -- where the catalog alone cannot tell what it would print.
+           CASE WHEN k.n = 1 AND bool_or(k.n <= i.indnkeyatts AND (
+                  (k.attnum = 0 AND i.indcollation[k.n::int - 1] <> 0)
+                  OR (k.attnum > 0 AND i.indcollation[k.n::int - 1] <> a.attcollation)
+                  OR NOT opc.opcdefault OR (k.attnum > 0 AND opc.opcintype <> a.atttypid)
+                  OR ia.attoptions IS NOT NULL)) OVER (PARTITION BY i.indexrelid)
+                THEN pg_get_indexdef(i.indexrelid, 0, false) END,
            am.amname, quote_ident(n.nspname) || '.' || quote_ident(ic.relname)
     FROM pg_index i
     JOIN pg_class t ON t.oid = i.indrelid
@@ -159,6 +168,7 @@ void load_parts(Ctx& ctx) {
     JOIN pg_am am ON am.oid = ic.relam
     CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
     LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0
+    LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.n
     LEFT JOIN pg_collation co ON k.n <= i.indnkeyatts AND co.oid = i.indcollation[k.n::int - 1]
     LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
     LEFT JOIN pg_opclass opc ON k.n <= i.indnkeyatts AND opc.oid = i.indclass[k.n::int - 1]
