@@ -113,7 +113,7 @@ void Differ::renames() {
     QualName old = parse_old(*v, name.schema);
     if (!movable(from.tables, to.tables, old, name)) continue;
     schema::Table moved = from.tables.at(old);
-    push(RenameTable{moved, t}, {.creates = {key::rel(name)}, .drops = {key::rel(old)}, .needs = {}, .old_needs = {}});
+    push(RenameTable{moved, t}, {.creates = {key::rel(name)}, .drops = {}, .alters = {key::rel(name)}, .needs = {}, .old_needs = {}});
     from.tables.erase(old);
     moved.name = name;
     from.tables[name] = std::move(moved);
@@ -125,7 +125,7 @@ void Differ::renames() {
       if (k.kind != schema::ConstraintKind::PrimaryKey || t.find_constraint(k.name)) continue;
       for (const auto& nk : t.constraints) {
         if (nk.kind != schema::ConstraintKind::PrimaryKey || ft.find_constraint(nk.name) || nk.columns != k.columns) continue;
-        push(RenameConstraint{name, k, nk}, {.creates = {key::con(name, nk.name)}, .drops = {}, .alters = {},
+        push(RenameConstraint{name, k, nk}, {.creates = {key::con(name, nk.name)}, .drops = {}, .alters = {key::con(name, nk.name)},
                                              .needs = {key::rel(name)}, .old_needs = {}});
         QualName old_ix{name.schema, k.name}, new_ix{name.schema, nk.name};
         if (from.indexes.count(old_ix)) {
@@ -181,8 +181,8 @@ void Differ::renames() {
       std::string old = parse_old(*v, "").name;
       auto it = std::find_if(ft.constraints.begin(), ft.constraints.end(), [&](auto& k) { return k.name == old; });
       if (it == ft.constraints.end() || ft.find_constraint(c.name) || t.find_constraint(old)) continue;
-      push(RenameConstraint{name, *it, c}, {.creates = {key::con(name, c.name)}, .drops = {key::con(name, old)},
-                                            .alters = {}, .needs = {key::rel(name)}, .old_needs = {}});
+      push(RenameConstraint{name, *it, c}, {.creates = {key::con(name, c.name)}, .drops = {},
+                                            .alters = {key::con(name, c.name)}, .needs = {key::rel(name)}, .old_needs = {}});
       it->name = c.name;
     }
   }
@@ -201,7 +201,8 @@ void Differ::renames() {
     }
   };
   auto rel_deps = [](const QualName& a, const QualName& b) {
-    return Deps{.creates = {key::rel(b)}, .drops = {key::rel(a)}, .alters = {}, .needs = {}, .old_needs = {}};
+    (void)a;
+    return Deps{.creates = {key::rel(b)}, .drops = {}, .alters = {key::rel(b)}, .needs = {}, .old_needs = {}};
   };
   simple(from.indexes, to.indexes,
          [&](auto& o, auto& n, auto& a, auto& b) {
@@ -217,7 +218,8 @@ void Differ::renames() {
          [&](auto& o, auto& n, auto& a, auto& b) { push(RenameSequence{o, n}, rel_deps(a, b)); }, [](auto&, auto&) {});
   simple(from.types, to.types,
          [&](auto& o, auto& n, auto& a, auto& b) {
-           push(RenameType{o, n}, {.creates = {key::type(b)}, .drops = {key::type(a)}, .alters = {}, .needs = {},
+           (void)a;
+           push(RenameType{o, n}, {.creates = {key::type(b)}, .drops = {}, .alters = {key::type(b)}, .needs = {},
                                    .old_needs = {}});
          },
          [&](auto& a, auto& b) {
@@ -225,7 +227,8 @@ void Differ::renames() {
            auto fix = [&](std::string& ty) {
              std::string base = ty, suffix;
              if (size_t p = ty.find('['); p != std::string::npos) base = ty.substr(0, p), suffix = ty.substr(p);
-             if (schema::canon_type(base) == schema::canon_type(a.str())) ty = b.str() + suffix;
+             auto spell = [](const QualName& q) { return q.schema == "public" ? quote_ident(q.name) : q.str(); };
+             if (base == spell(a) || base == a.str()) ty = spell(b) + suffix;
            };
            for (auto& [n, t] : from.tables)
              for (auto& c : t.columns) fix(c.type);

@@ -68,9 +68,17 @@ Graph build(const std::vector<Statement>& s) {
       for (size_t o : olds)
         if (!has(s[o].alters, key) && !s[o].drops.empty()) edge(o, a);
   }
-  for (const auto& [key, drops] : k.drops)
+  for (const auto& [key, drops] : k.drops) {
+    // A replacement: the old object goes before the new one comes. A rename
+    // (creates and alters the new name) instead comes before a drop of it.
     for (size_t d : drops)
-      for (size_t c : get(k.creates, key)) edge(d, c);
+      for (size_t c : get(k.creates, key))
+        if (!has(s[c].alters, key)) edge(d, c);
+    // What is altered (detached, renamed) is dropped afterwards.
+    for (size_t d : drops)
+      for (size_t a : get(k.alters, key))
+        if (!has(s[d].creates, key)) edge(a, d);
+  }
   for (size_t i = 0; i < s.size(); ++i)
     for (size_t a : s[i].after) edge(a, i);
   return g;

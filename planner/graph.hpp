@@ -12,7 +12,9 @@
 //  * a statement whose old object needed K (old_needs) comes before one that
 //    drops K, and a dropping statement with old_needs K before one that
 //    alters K - dependents are dropped first;
-//  * a statement that drops K comes before one that creates K (a replacement);
+//  * a statement that drops K comes before one that creates K (a replacement),
+//    unless the creating one also alters K (a rename to K, which comes first);
+//  * a statement that alters K comes before one that drops K (detach, then drop);
 //  * explicit `after` edges chain the statements of one change.
 // Ties are broken by (rank, name, input position): Kahn's algorithm with a
 // priority queue. Foreign-key cycles between new tables never reach the

@@ -1,0 +1,3 @@
+CREATE TYPE status AS ENUM ('live', 'draft');
+CREATE TABLE docs (id integer PRIMARY KEY, s status NOT NULL DEFAULT 'draft', history status[]);
+CREATE VIEW live_docs AS SELECT id FROM docs WHERE s = 'live';

@@ -1,0 +1,3 @@
+CREATE EXTENSION IF NOT EXISTS citext;
+
+ALTER TABLE public.words ALTER COLUMN w TYPE citext USING w::citext;

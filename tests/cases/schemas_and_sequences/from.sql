@@ -1,0 +1,3 @@
+CREATE SCHEMA old_area;
+CREATE SEQUENCE old_area.counter;
+CREATE SEQUENCE ticket_seq INCREMENT BY 1;
