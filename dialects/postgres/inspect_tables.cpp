@@ -168,26 +168,21 @@ void read_constraints(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
   auto rows = ctx.query(std::string(R"(
     SELECT con.conrelid, con.conname, con.contype, con.condeferrable, con.condeferred,
            con.convalidated, con.connoinherit,
-           (SELECT array_agg(a.attname ORDER BY k.n)
-              FROM unnest(con.conkey) WITH ORDINALITY k(attnum, n)
-              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum),
-           fn.nspname, f.relname,
-           (SELECT array_agg(a.attname ORDER BY k.n)
-              FROM unnest(con.confkey) WITH ORDINALITY k(attnum, n)
-              JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum),
+           con.conkey, fn.nspname, f.relname, con.confkey,
            con.confupdtype, con.confdeltype, con.confmatchtype,
            CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
            con.conindid, am.amname, )") +
                         (pg15 ? "coalesce(i.indnullsnotdistinct, false)" : "false") + R"(,
            pg_get_expr(i.indpred, i.indrelid),
-           (SELECT array_agg(CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname
-                                  ELSE quote_ident(opn.nspname) || '.' || o.oprname END ORDER BY x.n)
-              FROM unnest(con.conexclop) WITH ORDINALITY x(op, n)
-              JOIN pg_operator o ON o.oid = x.op
-              JOIN pg_namespace opn ON opn.oid = o.oprnamespace),
+           CASE WHEN con.contype = 'x' THEN
+             (SELECT array_agg(CASE WHEN opn.nspname IN ('pg_catalog', 'public') THEN o.oprname
+                                    ELSE quote_ident(opn.nspname) || '.' || o.oprname END ORDER BY x.n)
+                FROM unnest(con.conexclop) WITH ORDINALITY x(op, n)
+                JOIN pg_operator o ON o.oid = x.op
+                JOIN pg_namespace opn ON opn.oid = o.oprnamespace) END,
            cd.description, )" +
                         (pg15 ? "con.confdelsetcols IS NOT NULL" : "false") + ", " +
-                        (pg18 ? "NOT con.conenforced, con.conperiod" : "false, false") + R"(
+                        (pg18 ? "NOT con.conenforced, con.conperiod" : "false, false") + R"(, con.confrelid
     FROM pg_constraint con
     JOIN pg_class c ON c.oid = con.conrelid
     LEFT JOIN pg_class f ON f.oid = con.confrelid
@@ -198,6 +193,27 @@ void read_constraints(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
                         comment_join("cd", "pg_constraint", "con.oid") + R"(
     WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p')
       AND c.relnamespace = ANY($1::oid[]) AND con.conislocal AND con.conparentid = 0)");
+  // Column numbers to names, for the tables constraints are on and refer to
+  // (one scan instead of a lookup per constraint and column).
+  std::map<std::pair<unsigned, int>, std::string> attname;
+  for (const auto& r : ctx.query(R"(
+    SELECT a.attrelid, a.attnum, a.attname FROM pg_attribute a
+    WHERE a.attnum > 0 AND a.attrelid IN (
+      SELECT con.conrelid FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+      WHERE c.relnamespace = ANY($1::oid[]) AND con.contype IN ('p', 'u', 'f', 'x')
+      UNION
+      SELECT con.confrelid FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+      WHERE c.relnamespace = ANY($1::oid[]) AND con.contype = 'f'))"))
+    attname[{r[0].as<unsigned>(), r[1].as<int>()}] = r[2].as<std::string>();
+  auto names = [&](unsigned rel, const pqxx::field& f) {
+    std::vector<std::string> out;
+    for (const auto& n : text_array(f)) {
+      auto it = attname.find({rel, std::stoi(n)});
+      if (it != attname.end()) out.push_back(it->second);  // 0: an expression element
+    }
+    return out;
+  };
+
   for (const auto& r : rows) {
     auto it = by_oid.find(r[0].as<unsigned>());
     if (it == by_oid.end()) continue;
@@ -219,10 +235,10 @@ void read_constraints(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
     // which are never inherited anyway; NO INHERIT is a CHECK property.
     k.no_inherit = k.kind == schema::ConstraintKind::Check && r[6].as<bool>();
     // conkey: the constrained columns; for EXCLUDE, its plain-column elements.
-    if (k.kind != schema::ConstraintKind::Check) k.columns = text_array(r[7]);
+    if (k.kind != schema::ConstraintKind::Check) k.columns = names(r[0].as<unsigned>(), r[7]);
     if (k.kind == schema::ConstraintKind::ForeignKey) {
       k.ref_table = {str(r[8]), str(r[9])};
-      k.ref_columns = text_array(r[10]);
+      k.ref_columns = names(r[24].as<unsigned>(), r[10]);
       k.on_update = r[11].as<std::string>()[0];
       k.on_delete = r[12].as<std::string>()[0];
       k.match = r[13].as<std::string>()[0];
