@@ -81,7 +81,14 @@ void load_one(Loader& L, const SqlFile& f) {
   L.file_anns = find_annotations(f);
   pgq::Tree t = pgq::parse(f.text);
   if (!t.ok()) {
-    SourcePos p = f.pos_at(t.cursor > 0 ? t.cursor - 1 : 0);
+    // cursorpos counts characters; the file is indexed by bytes
+    size_t chars = t.cursor > 0 ? t.cursor - 1 : 0, off = 0;
+    while (off < f.text.size() && chars > 0) {
+      off++;
+      while (off < f.text.size() && (static_cast<unsigned char>(f.text[off]) & 0xC0) == 0x80) off++;
+      chars--;
+    }
+    SourcePos p = f.pos_at(off);
     throw InputError(p.str() + ": " + t.error +
                      " (offline parse with libpg_query, PostgreSQL 15 grammar; a schema that "
                      "uses PostgreSQL 16+ syntax must go through the dev-database path: "

@@ -112,6 +112,30 @@ void Loader::alter_table(const PgQuery__AlterTableStmt* s) {
       warn(-1, "skipped OWNER TO (ownership is not managed by seam)");
       continue;
     }
+    if (!is_table && c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition &&
+        s->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+      // ALTER INDEX parent_idx ATTACH PARTITION child_idx (pg_dump): from now
+      // on the child index - or the partition's constraint it backs - is
+      // implied by the partitioned one, as the catalog shows it.
+      QualName child = qualify(c->def->partition_cmd->name);
+      if (cat.indexes.erase(child)) {
+        relnames.erase({child.schema, child.name});
+        continue;
+      }
+      bool found = false;
+      for (auto& [tn, t] : cat.tables) {
+        if (tn.schema != child.schema || !t.partition_of) continue;
+        auto it = std::find_if(t.constraints.begin(), t.constraints.end(),
+                               [&](const Constraint& k) { return k.name == child.name; });
+        if (it != t.constraints.end()) {
+          t.constraints.erase(it);
+          found = true;
+          break;
+        }
+      }
+      if (!found) fail(-1, "ALTER INDEX ... ATTACH PARTITION " + child.str() + ": no such index in the desired state");
+      continue;
+    }
     if (!is_table && (cat.views.count(n) || cat.sequences.count(n) || cat.indexes.count(n))) {
       if ((c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_SetRelOptions ||
            c->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_ResetRelOptions) && cat.views.count(n)) {

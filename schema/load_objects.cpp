@@ -85,9 +85,8 @@ void Loader::create_index(const PgQuery__IndexStmt* s) {
   ix.with = defelems_to_options(s->options, s->n_options);
   if (s->table_space && *s->table_space)
     warn(-1, "TABLESPACE " + std::string(s->table_space) + " ignored: tablespaces are not managed by seam");
-  if (s->relation->inh == false && cat.tables.count(ix.table) &&
-      !cat.tables[ix.table].partition_by.strategy.empty())
-    unsupported(-1, "CREATE INDEX ON ONLY a partitioned table is not supported");
+  // CREATE INDEX ... ON ONLY parent (pg_dump) is the partitioned index; the
+  // partitions' own indexes are attached to it with ALTER INDEX ... ATTACH.
   std::string name = s->idxname ? s->idxname : "";
   if (name.empty()) {
     std::string add;

@@ -19,7 +19,8 @@ std::vector<std::string> role_list(PgQuery__Node** roles, size_t n) {
     }
   }
   std::sort(out.begin(), out.end());
-  if (out.empty()) out.push_back("public");
+  // TO role, PUBLIC is stored as PUBLIC alone (it already includes every role)
+  if (out.empty() || std::find(out.begin(), out.end(), "public") != out.end()) out = {"public"};
   return out;
 }
 }  // namespace

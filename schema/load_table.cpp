@@ -121,7 +121,14 @@ void Loader::add_column(Table& t, const PgQuery__ColumnDef* cd, std::vector<Cons
   c.name = cd->colname ? cd->colname : "";
   c.pos = pos(cd->location);
   int line = c.pos.line;
-  c.notes = annotations(line > 1 ? line - 1 : line, line);
+  c.notes = annotations(line, line);
+  if (line > 1) {
+    size_t ls = file->line_starts[line - 2], le = file->line_starts[line - 1];
+    std::string_view prev(file->text.data() + ls, le - ls);
+    size_t b = prev.find_first_not_of(" \t");
+    if (b != std::string_view::npos && prev.substr(b, 2) == "--")
+      for (auto& [k, v] : annotations(line - 1, line - 1)) c.notes.emplace(k, v);
+  }
   if (t.find_column(c.name))
     fail(cd->location, "column " + quote_ident(c.name) + " specified more than once in table " +
                            t.name.str());
@@ -302,6 +309,49 @@ Constraint Loader::table_constraint(Table& t, const PgQuery__Constraint* k) {
 
 // Give unnamed constraints the names PostgreSQL would, in the order it does:
 // CHECKs, then index-backed constraints, then foreign keys.
+namespace {
+bool index_backed(const Constraint& c) {
+  return c.kind == ConstraintKind::PrimaryKey || c.kind == ConstraintKind::Unique || c.kind == ConstraintKind::Exclude;
+}
+bool same_index(const Constraint& a, const Constraint& b) {
+  auto where = [](const Constraint& c) { return c.where ? c.where->canon : std::string(); };
+  bool elems_equal = a.elems.size() == b.elems.size();
+  for (size_t i = 0; elems_equal && i < a.elems.size(); i++)
+    elems_equal = a.elems[i].column == b.elems[i].column && a.elems[i].exclude_op == b.elems[i].exclude_op &&
+                  (a.elems[i].expr ? a.elems[i].expr->canon : "") == (b.elems[i].expr ? b.elems[i].expr->canon : "");
+  return a.columns == b.columns && a.include == b.include && where(a) == where(b) && elems_equal &&
+         (a.kind == ConstraintKind::Exclude) == (b.kind == ConstraintKind::Exclude) && a.method == b.method &&
+         a.nulls_not_distinct == b.nulls_not_distinct && a.deferrable == b.deferrable &&
+         a.initially_deferred == b.initially_deferred;
+}
+}  // namespace
+
+// One CREATE TABLE keeps one index for identical PRIMARY KEY / UNIQUE /
+// EXCLUDE specifications (transformIndexConstraints); the primary key wins,
+// and a name given to a dropped duplicate moves to the kept one.
+void fold_duplicate_index_constraints(std::vector<Constraint>& pending) {
+  std::vector<Constraint> out;
+  auto pk = std::find_if(pending.begin(), pending.end(), [](const Constraint& c) { return c.kind == ConstraintKind::PrimaryKey; });
+  if (pk != pending.end()) out.push_back(*pk);
+  for (size_t i = 0; i < pending.size(); i++) {
+    const Constraint& c = pending[i];
+    if (pk != pending.end() && &c == &*pk) continue;
+    if (!index_backed(c)) continue;
+    bool keep = true;
+    for (auto& prior : out)
+      if (same_index(c, prior)) {
+        if (prior.name.empty()) prior.name = c.name;
+        keep = false;
+        break;
+      }
+    if (keep) out.push_back(c);
+  }
+  for (const auto& c : pending)
+    if (!index_backed(c)) out.push_back(c);
+  // keep the written order for naming: index-backed ones in order, then the rest
+  pending = std::move(out);
+}
+
 void Loader::name_constraints(Table& t, std::vector<Constraint>& pending) {
   const std::string& schema = t.name.schema;
   for (auto& c : pending)
@@ -335,11 +385,15 @@ void Loader::name_constraints(Table& t, std::vector<Constraint>& pending) {
     if (!c.name.empty()) continue;
     if (c.kind == ConstraintKind::PrimaryKey)
       c.name = choose_relname(schema, t.name.name, "", "pkey", true);
-    else if (c.kind == ConstraintKind::Unique)
-      c.name = choose_relname(schema, t.name.name, addition(c.columns), "key", true);
+    else if (c.kind == ConstraintKind::Unique) {
+      std::vector<std::string> cols = c.columns;  // INCLUDE columns are part of the name
+      cols.insert(cols.end(), c.include.begin(), c.include.end());
+      c.name = choose_relname(schema, t.name.name, addition(cols), "key", true);
+    }
     else if (c.kind == ConstraintKind::Exclude) {
       std::vector<std::string> cols;
       for (const auto& e : c.elems) cols.push_back(e.column.empty() ? figure_index_colname(e) : e.column);
+      cols.insert(cols.end(), c.include.begin(), c.include.end());
       c.name = choose_relname(schema, t.name.name, addition(cols), "excl", true);
     } else
       continue;
@@ -406,6 +460,9 @@ void Loader::create_table(const PgQuery__CreateStmt* s) {
   if (s->partspec) t.partition_by = partition_key_from(s->partspec);
   if (s->partbound) t.partition_bound = partition_bound_from(s->partbound);
   t.with = defelems_to_options(s->options, s->n_options);
+  fold_duplicate_index_constraints(pending);
+  // NOT VALID means nothing for a new, empty table: the server marks it valid.
+  for (auto& c : pending) c.not_valid = false;
   name_constraints(t, pending);
   if (s->n_constraints) unsupported(-1, "table-level constraint list is not supported here");
   cat.tables[t.name] = std::move(t);

@@ -107,8 +107,6 @@ TEST(LoaderErrors, SyntaxErrorNamesTheOffendingToken) {
 }
 
 TEST(LoaderErrors, SyntaxErrorAfterMultibyteText) {
-  GTEST_SKIP() << "loader bug: libpg_query's cursorpos counts characters, load.cpp uses it as a byte offset, so "
-                  "multibyte text before a syntax error shifts the reported position (reports 2:22)";
   // Multibyte text on an earlier line must not shift the reported position
   // (the parser counts characters, the file is indexed by bytes).
   std::string sql =
@@ -611,8 +609,6 @@ ALTER TABLE t ADD CHECK (b > 0);
 }
 
 TEST(LoaderNames, IdenticalIndexConstraintsInOneCreateTableAreFolded) {
-  GTEST_SKIP() << "loader bug: identical PRIMARY KEY/UNIQUE/EXCLUDE specs in one CREATE TABLE are not folded into "
-                  "one (loader makes t_a_key and t_a_key1; the server only t_a_key)";
   // PostgreSQL (transformIndexConstraints) keeps one index for identical
   // PRIMARY KEY / UNIQUE / EXCLUDE specifications of one CREATE TABLE; a name
   // given to the later one moves to the kept one.
@@ -743,8 +739,6 @@ TEST(LoaderAnnotations, RenamedFromOnTableAndColumns) {
 }
 
 TEST(LoaderAnnotations, TrailingColumnAnnotationDoesNotLeakToTheNextColumn) {
-  GTEST_SKIP() << "loader bug: add_column takes annotations from the previous line even when that line is "
-                  "another column's definition, so b inherits a's renamed-from";
   // A `-- seam:` comment at the end of a column's line belongs to that column
   // only; the next column (on the following line) must not inherit it, or a
   // rename would be planned for two columns.
