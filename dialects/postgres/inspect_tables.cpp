@@ -118,9 +118,11 @@ void read_columns(Ctx& ctx, const std::map<unsigned, QualName>& by_oid) {
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     LEFT JOIN pg_collation co ON co.oid = a.attcollation
     LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
-    LEFT JOIN pg_depend dep ON a.attidentity <> '' AND dep.refclassid = 'pg_class'::regclass
-         AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'
-         AND dep.classid = 'pg_class'::regclass
+    -- the identity sequence; the lateral's gate skips the lookup for other columns
+    LEFT JOIN LATERAL (
+      SELECT dep.objid FROM pg_depend dep
+      WHERE a.attidentity <> '' AND dep.refclassid = 'pg_class'::regclass AND dep.refobjid = a.attrelid
+        AND dep.refobjsubid = a.attnum AND dep.deptype = 'i' AND dep.classid = 'pg_class'::regclass) dep ON true
     LEFT JOIN pg_class sc ON sc.oid = dep.objid AND sc.relkind = 'S'
     LEFT JOIN pg_sequence s ON s.seqrelid = sc.oid)" +
                         comment_join("cd", "pg_class", "a.attrelid", "a.attnum") + R"(
