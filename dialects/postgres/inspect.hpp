@@ -32,6 +32,9 @@
 //  * partitions list every column; INHERITS children only their own;
 //  * comments that the server or an extension's control file set by
 //    itself (public's "standard public schema") are left out;
+//  * policy roles: role names, "public" for PUBLIC, sorted (the server keeps
+//    only PUBLIC when PUBLIC is listed with other roles); replica identity:
+//    "", "full", "nothing" or "index <name>";
 //  * trigger functions, referenced tables, view deps: schema always set.
 //
 // What is left out: system schemas (pg_catalog, information_schema, pg_toast*,
