@@ -236,6 +236,10 @@ struct View {
   // from pg_depend/pg_rewrite); used only to order CREATE VIEW statements, not
   // part of the view's identity. Empty = unknown (renderers fall back to name order).
   std::vector<QualName> deps;
+  // Functions this view's query calls, as Function::signature() spells them
+  // (the inspector fills it from pg_depend; the differ drops and recreates the
+  // view around a replaced function). Like deps: ordering only, not identity.
+  std::vector<std::string> dep_functions;
   std::string comment;
   SourcePos pos;
   Annotations notes;

@@ -62,6 +62,26 @@ void inspect_views(Ctx& ctx) {
     if (it != by_oid.end())
       ctx.cat.views[it->second].deps.push_back({r[1].as<std::string>(), r[2].as<std::string>()});
   }
+
+  // ... and every function it calls (View::dep_functions), spelled like
+  // Function::signature(): the canonical search path makes oidvectortypes
+  // print the argument types as the model stores them.
+  for (const auto& r : ctx.query(R"(
+    SELECT DISTINCT rw.ev_class, pn.nspname, p.proname, oidvectortypes(p.proargtypes)
+    FROM pg_rewrite rw
+    JOIN pg_class c ON c.oid = rw.ev_class
+    JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+         AND d.refclassid = 'pg_proc'::regclass
+    JOIN pg_proc p ON p.oid = d.refobjid
+    JOIN pg_namespace pn ON pn.oid = p.pronamespace
+    WHERE c.relkind IN ('v', 'm') AND c.relnamespace = ANY($1::oid[])
+      AND pn.nspname NOT IN ('pg_catalog', 'information_schema')
+    ORDER BY 1, 2, 3, 4)")) {
+    auto it = by_oid.find(r[0].as<unsigned>());
+    if (it != by_oid.end())
+      ctx.cat.views[it->second].dep_functions.push_back(
+          schema::QualName{r[1].as<std::string>(), r[2].as<std::string>()}.str() + "(" + r[3].as<std::string>() + ")");
+  }
 }
 
 }  // namespace seam::pg::detail
