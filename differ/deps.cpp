@@ -259,6 +259,7 @@ std::vector<std::string> DepIndex::of_view(const schema::View& v) const {
   text_refs(q, out);
   // pg_depend's relations are exact; the scan above may add more (harmless).
   for (const auto& d : v.deps) out.insert(key::rel(d));
+  for (const auto& f : v.dep_functions) out.insert(key::func(f));
   out.erase(key::rel(v.name));
   return vec(out);
 }

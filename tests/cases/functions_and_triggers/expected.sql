@@ -2,6 +2,9 @@ SET check_function_bodies = false;
 
 DROP TRIGGER items_touch ON public.items;
 
+-- hazard recreated: view public.stats is dropped and created again around the change of public.item_count()
+DROP VIEW public.stats;
+
 DROP FUNCTION public.item_count();
 
 CREATE FUNCTION public.item_count() RETURNS bigint

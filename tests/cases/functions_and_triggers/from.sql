@@ -4,3 +4,4 @@ CREATE FUNCTION price_with_tax(p numeric) RETURNS numeric LANGUAGE sql IMMUTABLE
 CREATE FUNCTION item_count() RETURNS integer LANGUAGE sql STABLE AS $$ SELECT count(*)::integer FROM items $$;
 CREATE TRIGGER items_touch BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE VIEW priced AS SELECT id, price_with_tax(price) AS gross FROM items;
+CREATE VIEW stats AS SELECT item_count() AS n;
