@@ -400,6 +400,14 @@ std::vector<std::string> in_types(const schema::Function& f) {
 }
 }  // namespace
 
+namespace {
+bool touches(const std::vector<std::string>& keys, const std::set<std::string>& s) {
+  for (const auto& k : keys)
+    if (s.count(k)) return true;
+  return false;
+}
+}  // namespace
+
 void Differ::functions() {
   for (const auto& [sig, f] : to.functions) {
     ObjectRef ref{f.procedure ? ObjectKind::Procedure : ObjectKind::Function, f.name, "", in_types(f)};
@@ -409,10 +417,13 @@ void Differ::functions() {
       continue;
     }
     const auto& old = it->second;
-    if (!same_function(old, f)) {
+    // A function whose argument or result type is recreated (an enum losing
+    // labels) is dropped before and created again after it.
+    bool type_replaced = touches(from_ix->of_function(old), replaced);
+    if (!same_function(old, f) || type_replaced) {
       // CREATE OR REPLACE keeps the function's identity (and its dependents)
       // unless the result type, argument names or defaults change.
-      bool in_place = old.returns == f.returns && old.args == f.args && old.procedure == f.procedure;
+      bool in_place = old.returns == f.returns && old.args == f.args && old.procedure == f.procedure && !type_replaced;
       if (in_place) {
         push(ReplaceFunction{old, f, true}, {.alters = {key::func(sig)}, .needs = to_ix.of_function(f)});
       } else {
