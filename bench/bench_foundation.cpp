@@ -330,6 +330,19 @@ std::vector<int> parse_tables(const std::string& s) {
   return out;
 }
 
+uint64_t number(const std::string& opt, const std::string& text) {
+  size_t used = 0;
+  uint64_t v = 0;
+  try {
+    v = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || text[0] == '-')
+    throw std::invalid_argument(opt + " wants a non-negative integer, got '" + text + "'");
+  return v;
+}
+
 Options parse_args(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
@@ -341,10 +354,10 @@ Options parse_args(int argc, char** argv) {
     if (a == "--tables") {
       o.tables = parse_tables(value());
     } else if (a == "--repeat") {
-      o.repeat = std::stoi(value());
+      o.repeat = static_cast<int>(number(a, value()));
       if (o.repeat < 1) throw std::invalid_argument("--repeat must be at least 1");
     } else if (a == "--seed") {
-      o.seed = std::stoull(value());
+      o.seed = number(a, value());
     } else if (a == "--out") {
       o.out = value();
     } else if (a == "--keep") {
