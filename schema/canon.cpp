@@ -381,6 +381,24 @@ Expr canon_query(std::string_view sql) {
   return out;
 }
 
+std::string strip_column_casts(const std::string& canon, const std::set<std::string>& columns) {
+  if (columns.empty()) return canon;
+  bool query = canon.rfind("SELECT ", 0) == 0 || canon.rfind("WITH ", 0) == 0 || canon.rfind("VALUES", 0) == 0;
+  pgq::Tree t = pgq::parse(query ? canon : "SELECT " + canon);
+  PgQuery__Node* e = query ? nullptr : first_target(t);
+  if (!query && !e) return canon;
+  if (query && !t.ok()) return canon;
+  auto* root = query ? reinterpret_cast<ProtobufCMessage*>(t.result) : reinterpret_cast<ProtobufCMessage*>(e);
+  pgq::walk(root, [&](PgQuery__Node* n) {
+    if (n->node_case != PG_QUERY__NODE__NODE_TYPE_CAST) return;
+    const PgQuery__Node* arg = n->type_cast->arg;
+    if (!arg || arg->node_case != PG_QUERY__NODE__NODE_COLUMN_REF) return;
+    const auto* c = arg->column_ref;
+    if (columns.count(std::string(pgq::str_of(c->fields[c->n_fields - 1])))) *n = *n->type_cast->arg;
+  });
+  return query ? pgq::deparse(t.result) : pgq::deparse_expr(e);
+}
+
 std::string canon_sql_body(std::string_view body) {
   const std::string head = "CREATE FUNCTION seam_f() RETURNS int LANGUAGE sql ";
   std::string src = head + trim(body);

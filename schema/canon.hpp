@@ -12,6 +12,7 @@
 //    deparsed; Expr::text keeps the un-normalised deparse for rendering.
 #pragma once
 
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,12 @@ Expr canon_query(std::string_view sql);
 // Canonical spelling of a type written in SQL ("int4", "varchar(20)",
 // "public.mood[]") - parses "SELECT NULL::<type>".
 std::string canon_type(std::string_view sql_type);
+
+// `canon` (a canonical expression) without casts applied to references of
+// the given columns. The server prints a domain-typed column used in an
+// expression with an implicit cast to the domain's base type; comparing with
+// those casts removed on both sides makes the file's spelling agree.
+std::string strip_column_casts(const std::string& canon, const std::set<std::string>& columns);
 
 // Canonical form of an SQL-standard function body ("RETURN expr" or
 // "BEGIN ATOMIC ... END"), the file's text and pg_get_functiondef's agreeing.

@@ -1,6 +1,7 @@
 #include "schema/compare.hpp"
 
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include "schema/canon.hpp"
@@ -12,6 +13,7 @@ namespace {
 struct Cmp {
   std::vector<Difference>& out;
   std::string obj;
+  const std::set<std::string>* domain_columns = nullptr;  // see strip_column_casts
   template <class T>
   void field(const char* name, const T& a, const T& b, std::function<std::string(const T&)> show) {
     if (!(a == b)) out.push_back({obj, std::string(name) + ": " + show(a) + " vs " + show(b)});
@@ -24,6 +26,8 @@ struct Cmp {
   }
   void expr(const char* name, const std::optional<Expr>& a, const std::optional<Expr>& b) {
     std::string x = a ? a->canon : "", y = b ? b->canon : "";
+    if (x != y && domain_columns && !domain_columns->empty() && !x.empty() && !y.empty())
+      if (strip_column_casts(x, *domain_columns) == strip_column_casts(y, *domain_columns)) return;
     if (x != y) str(name, a ? a->text : "", b ? b->text : "");
   }
   void list(const char* name, const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -59,12 +63,17 @@ std::string show_elems(const std::vector<IndexElem>& v) {
   return "(" + s + ")";
 }
 
-bool elems_equal(const std::vector<IndexElem>& a, const std::vector<IndexElem>& b) {
+bool elems_equal(const std::vector<IndexElem>& a, const std::vector<IndexElem>& b,
+                 const std::set<std::string>* domain_columns = nullptr) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); i++) {
     const auto &x = a[i], &y = b[i];
     if (x.column != y.column || x.collation != y.collation || x.opclass != y.opclass || x.desc != y.desc ||
-        x.nulls != y.nulls || x.exclude_op != y.exclude_op || (x.expr ? x.expr->canon : "") != (y.expr ? y.expr->canon : ""))
+        x.nulls != y.nulls || x.exclude_op != y.exclude_op)
+      return false;
+    std::string ex = x.expr ? x.expr->canon : "", ey = y.expr ? y.expr->canon : "";
+    if (ex != ey && !(domain_columns && !ex.empty() && !ey.empty() &&
+                      strip_column_casts(ex, *domain_columns) == strip_column_casts(ey, *domain_columns)))
       return false;
   }
   return true;
@@ -81,8 +90,9 @@ void each_pair(std::vector<Difference>& out, const std::map<K, V>& a, const std:
     if (!a.count(k)) out.push_back({name(k, v), "only in live database"});
 }
 
-void compare_constraint(std::vector<Difference>& out, const std::string& obj, const Constraint& a, const Constraint& b) {
-  Cmp c{out, obj};
+void compare_constraint(std::vector<Difference>& out, const std::string& obj, const Constraint& a, const Constraint& b,
+                        const std::set<std::string>* domain_columns) {
+  Cmp c{out, obj, domain_columns};
   c.str("kind", to_string(a.kind), to_string(b.kind));
   c.list("columns", a.columns, b.columns);
   c.list("include", a.include, b.include);
@@ -106,8 +116,9 @@ void compare_constraint(std::vector<Difference>& out, const std::string& obj, co
   c.str("comment", a.comment, b.comment);
 }
 
-void compare_column(std::vector<Difference>& out, const std::string& obj, const Column& a, const Column& b) {
-  Cmp c{out, obj};
+void compare_column(std::vector<Difference>& out, const std::string& obj, const Column& a, const Column& b,
+                    const std::set<std::string>* domain_columns) {
+  Cmp c{out, obj, domain_columns};
   c.str("type", a.type, b.type);
   c.str("collation", a.collation, b.collation);
   c.expr("default", a.default_expr, b.default_expr);
@@ -120,8 +131,9 @@ void compare_column(std::vector<Difference>& out, const std::string& obj, const 
   c.str("comment", a.comment, b.comment);
 }
 
-void compare_table(std::vector<Difference>& out, const std::string& obj, const Table& a, const Table& b) {
-  Cmp c{out, obj};
+void compare_table(std::vector<Difference>& out, const std::string& obj, const Table& a, const Table& b,
+                   const std::set<std::string>* domain_columns) {
+  Cmp c{out, obj, domain_columns};
   c.str("persistence", std::string(1, a.persistence), std::string(1, b.persistence));
   std::vector<std::string> ca, cb;
   for (const auto& x : a.columns) ca.push_back(x.name);
@@ -129,13 +141,13 @@ void compare_table(std::vector<Difference>& out, const std::string& obj, const T
   c.list("columns", ca, cb);
   for (const auto& x : a.columns)
     if (const Column* y = b.find_column(x.name))
-      compare_column(out, "column " + a.name.str() + "." + quote_ident(x.name), x, *y);
+      compare_column(out, "column " + a.name.str() + "." + quote_ident(x.name), x, *y, domain_columns);
   std::map<std::string, Constraint> ka, kb;
   for (const auto& x : a.constraints) ka[x.name] = x;
   for (const auto& x : b.constraints) kb[x.name] = x;
   each_pair(out, ka, kb,
             [&](const std::string& n, const Constraint&) { return "constraint " + quote_ident(n) + " on " + a.name.str(); },
-            [&](const std::string& o, const Constraint& x, const Constraint& y) { compare_constraint(out, o, x, y); });
+            [&](const std::string& o, const Constraint& x, const Constraint& y) { compare_constraint(out, o, x, y, domain_columns); });
   c.str("partition by", a.partition_by.strategy + " " + a.partition_by.key.canon, b.partition_by.strategy + " " + b.partition_by.key.canon);
   c.str("partition of", a.partition_of ? a.partition_of->str() : "", b.partition_of ? b.partition_of->str() : "");
   c.str("partition bound", a.partition_bound.canon, b.partition_bound.canon);
@@ -152,7 +164,7 @@ void compare_table(std::vector<Difference>& out, const std::string& obj, const T
   each_pair(out, pa, pb,
             [&](const std::string& n, const Policy&) { return "policy " + quote_ident(n) + " on " + a.name.str(); },
             [&](const std::string& o, const Policy& x, const Policy& y) {
-              Cmp p{out, o};
+              Cmp p{out, o, domain_columns};
               p.flag("permissive", x.permissive, y.permissive);
               p.str("command", x.command, y.command);
               p.list("roles", x.roles, y.roles);
@@ -214,8 +226,28 @@ std::vector<Difference> compare(const Catalog& a, const Catalog& b) {
                     y.owned_by_table ? y.owned_by_table->str() + "." + quote_ident(y.owned_by_column) : "");
               c.str("comment", x.comment, y.comment);
             });
+  // Columns whose type is a domain, per table (the server casts them in expressions).
+  auto domain_columns_of = [&](const Table& t) {
+    std::set<std::string> cols;
+    for (const auto& c : t.columns) {
+      std::string ty = c.type;
+      if (ty.size() > 2 && ty.compare(ty.size() - 2, 2, "[]") == 0) continue;
+      QualName q = ty.find('.') == std::string::npos ? QualName{"public", ty}
+                                                     : QualName{ty.substr(0, ty.find('.')), ty.substr(ty.find('.') + 1)};
+      for (const Catalog* cat : {&a, &b}) {
+        auto it = cat->types.find(q);
+        if (it != cat->types.end() && it->second.kind == TypeKind::Domain) cols.insert(c.name);
+      }
+    }
+    return cols;
+  };
+  std::map<QualName, std::set<std::string>> domain_cols;
   each_pair(out, a.tables, b.tables, [](const QualName& n, const Table&) { return "table " + n.str(); },
-            [&](const std::string& o, const Table& x, const Table& y) { compare_table(out, o, x, y); });
+            [&](const std::string& o, const Table& x, const Table& y) {
+              auto cols = domain_columns_of(x);
+              domain_cols[x.name] = cols;
+              compare_table(out, o, x, y, &cols);
+            });
   each_pair(out, a.indexes, b.indexes, [](const QualName& n, const Index&) { return "index " + n.str(); },
             [&](const std::string& o, const Index& x, const Index& y) {
               Cmp c{out, o};
@@ -223,8 +255,9 @@ std::vector<Difference> compare(const Catalog& a, const Catalog& b) {
               c.flag("unique", x.unique, y.unique);
               c.flag("nulls not distinct", x.nulls_not_distinct, y.nulls_not_distinct);
               c.str("method", x.method, y.method);
-              if (!elems_equal(x.elems, y.elems)) c.str("elements", show_elems(x.elems), show_elems(y.elems));
               c.list("include", x.include, y.include);
+              c.domain_columns = &domain_cols[x.table];
+              if (!elems_equal(x.elems, y.elems, c.domain_columns)) c.str("elements", show_elems(x.elems), show_elems(y.elems));
               c.expr("where", x.where, y.where);
               c.str("storage parameters", x.with, y.with);
               c.str("comment", x.comment, y.comment);
@@ -233,7 +266,12 @@ std::vector<Difference> compare(const Catalog& a, const Catalog& b) {
             [&](const std::string& o, const View& x, const View& y) {
               Cmp c{out, o};
               c.flag("materialized", x.materialized, y.materialized);
-              if (x.query.canon != y.query.canon) c.str("query", x.query.canon, y.query.canon);
+              std::set<std::string> dcols;  // domain-typed columns of the relations the view reads
+              for (const auto& d : x.deps)
+                if (auto it = domain_cols.find(d); it != domain_cols.end()) dcols.insert(it->second.begin(), it->second.end());
+              bool same = x.query.canon == y.query.canon ||
+                          (!dcols.empty() && strip_column_casts(x.query.canon, dcols) == strip_column_casts(y.query.canon, dcols));
+              if (!same) c.str("query", x.query.canon, y.query.canon);
               c.list("columns", x.columns, y.columns);
               c.str("options", x.with, y.with);
               std::vector<std::string> ca, cb;
@@ -268,7 +306,7 @@ std::vector<Difference> compare(const Catalog& a, const Catalog& b) {
   each_pair(out, a.triggers, b.triggers,
             [](const std::pair<QualName, std::string>& k, const Trigger&) { return "trigger " + quote_ident(k.second) + " on " + k.first.str(); },
             [&](const std::string& o, const Trigger& x, const Trigger& y) {
-              Cmp c{out, o};
+              Cmp c{out, o, &domain_cols[x.table]};
               c.str("timing", x.timing, y.timing);
               c.list("events", x.events, y.events);
               c.list("update columns", x.update_columns, y.update_columns);

@@ -374,6 +374,12 @@ class Dumper {
         explicit_deps_.push_back({i, c.ref_table});
       }
     }
+    // Policies after every table and function: USING (...) may read other tables.
+    for (const auto& [name, t] : cat_.tables)
+      for (const auto& p : t.policies) {
+        size_t i = add("policy " + quote_ident(p.name) + " on " + quote_qual(name), create_sql(t, p));
+        explicit_deps_.push_back({i, name});
+      }
     for (const auto& [key, tr] : cat_.triggers) {
       std::string sql = create_sql(tr);
       if (!tr.comment.empty()) sql += comment_sql(tr);

@@ -40,6 +40,8 @@ std::string add_constraint_sql(const schema::Table& t, const schema::Constraint&
 std::string constraint_def(const schema::Constraint& c);
 // ALTER TABLE ... ENABLE/FORCE ROW LEVEL SECURITY, or "" when both are off.
 std::string rls_sql(const schema::Table& t);
+// CREATE POLICY (and its COMMENT) for one policy of t.
+std::string create_sql(const schema::Table& t, const schema::Policy& p);
 // One column definition as it appears inside CREATE TABLE ("id bigint NOT NULL").
 std::string column_def(const schema::Table& t, const schema::Column& c);
 

@@ -252,6 +252,21 @@ std::string rls_sql(const schema::Table& t) {
   return s;
 }
 
+std::string create_sql(const schema::Table& t, const schema::Policy& p) {
+  std::string s = "CREATE POLICY " + quote_ident(p.name) + " ON " + quote_qual(t.name);
+  if (!p.permissive) s += " AS RESTRICTIVE";
+  if (p.command != "ALL") s += " FOR " + p.command;
+  std::vector<std::string> roles;
+  for (const auto& r : p.roles) roles.push_back(r == "public" ? "PUBLIC" : quote_ident(r));
+  if (!roles.empty() && !(roles.size() == 1 && roles[0] == "PUBLIC")) s += " TO " + join(roles, ", ");
+  if (p.using_expr && has_expr(p.using_expr)) s += " USING " + paren(expr_text(*p.using_expr));
+  if (p.check_expr && has_expr(p.check_expr)) s += " WITH CHECK " + paren(expr_text(*p.check_expr));
+  s += ";\n";
+  if (!p.comment.empty())
+    s += comment_stmt("POLICY " + quote_ident(p.name) + " ON " + quote_qual(t.name), p.comment);
+  return s;
+}
+
 std::string create_sql(const schema::Index& ix) {
   std::string s = std::string("CREATE ") + (ix.unique ? "UNIQUE " : "") + "INDEX " + quote_ident(ix.name.name) +
                   " ON " + quote_qual(ix.table);
