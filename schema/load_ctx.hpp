@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -115,6 +116,9 @@ SequenceOptions default_sequence_options(const std::string& type, bool descendin
 // The one column of t an expression references, "" when none or several
 // (PostgreSQL names such a CHECK tab_col_check, otherwise tab_check).
 std::string single_column_of(const Table& t, const Expr& e);
+// An ISO date/time literal as the server prints a constant of that type
+// (DateStyle ISO, TimeZone UTC); nullopt when the text is not one it knows.
+std::optional<std::string> normalize_datetime_literal(const std::string& type, const std::string& value);
 // Whether `opclass` is the default operator class of `method` for a column
 // of that (canonical) type.
 bool is_default_opclass(const std::string& method, const std::string& column_type, bool is_enum,

@@ -222,19 +222,32 @@ void Loader::finish() {
       if (k.kind == ConstraintKind::Exclude) drop_default_opclasses(t, k.method, k.elems);
   for (auto& [n, ix] : cat.indexes)
     if (const Table* t = cat.find_table(ix.table)) drop_default_opclasses(*t, ix.method, ix.elems);
-  // Range bounds of a date/timestamp key are printed by the server with the
-  // time part: '2024-01-01' is stored as '2024-01-01 00:00:00'.
+  // Date/time constants are printed by the server in ISO form: column
+  // defaults, and range bounds of a partition keyed by a date/time column.
+  auto normalize_literals = [](const std::string& type, std::string canon) {
+    static const std::regex literal(R"('([^']*)')");
+    std::string out;
+    auto begin = std::sregex_iterator(canon.begin(), canon.end(), literal);
+    size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      out += canon.substr(last, it->position() - last);
+      auto n = normalize_datetime_literal(type, (*it)[1].str());
+      out += n ? "'" + *n + "'" : it->str();
+      last = it->position() + it->length();
+    }
+    return out + canon.substr(last);
+  };
   for (auto& [n, t] : cat.tables) {
+    for (auto& c : t.columns)
+      if (c.default_expr && c.default_expr->canon.size() >= 2 && c.default_expr->canon.front() == '\'' &&
+          c.default_expr->canon.back() == '\'' && c.default_expr->canon.find('\'', 1) == c.default_expr->canon.size() - 1)
+        c.default_expr->canon = normalize_literals(c.type, c.default_expr->canon);
     if (!t.partition_of) continue;
     const Table* parent = cat.find_table(*t.partition_of);
     if (!parent) continue;
     const Column* key = parent->find_column(parent->partition_by.key.canon);
     if (!key) continue;
-    std::string suffix = key->type == "timestamp without time zone" ? " 00:00:00"
-                         : key->type == "timestamp with time zone" ? " 00:00:00+00" : "";
-    if (suffix.empty()) continue;
-    static const std::regex date_only(R"('(\d{4}-\d{2}-\d{2})')");
-    t.partition_bound.canon = std::regex_replace(t.partition_bound.canon, date_only, "'$1" + suffix + "'");
+    t.partition_bound.canon = normalize_literals(key->type, t.partition_bound.canon);
   }
   for (auto& [n, ix] : cat.indexes) {
     const Table* t = cat.find_table(ix.table);

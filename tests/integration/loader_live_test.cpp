@@ -163,9 +163,6 @@ CREATE TABLE t (
 
 // Date/time literals the server rewrites into its output format.
 TEST(LoaderLive, DateTimeDefaultsInServerFormat) {
-  GTEST_SKIP() << "canon bug: date/time literals stay as written offline; the server prints them normalised "
-                  "('2020-01-01 10:00' -> '2020-01-01 10:00:00'::timestamp, '2020-01-01 10:00+02' -> "
-                  "'2020-01-01 08:00:00+00'::timestamp with time zone, '10:00' -> '10:00:00'::time)";
   expect_offline_matches_live(R"SQL(
 CREATE TABLE t (
   ts timestamp DEFAULT '2020-01-01 10:00',
