@@ -321,6 +321,48 @@ std::vector<Difference> compare(const Catalog& a, const Catalog& b) {
               c.str("new table", x.new_table, y.new_table);
               c.str("comment", x.comment, y.comment);
             });
+  each_pair(out, a.aggregates, b.aggregates, [](const std::string& sig, const Aggregate&) { return "aggregate " + sig; },
+            [&](const std::string& o, const Aggregate& x, const Aggregate& y) {
+              Cmp c{out, o};
+              auto ch = [](char v) { return std::string(1, v); };
+              auto opt = [](const std::optional<std::string>& v) { return v ? "'" + *v + "'" : std::string("NULL"); };
+              std::vector<std::string> aa, ab;
+              for (const auto& k : x.args) aa.push_back(k.mode + (k.mode.empty() ? "" : " ") + k.name + " " + k.type);
+              for (const auto& k : y.args) ab.push_back(k.mode + (k.mode.empty() ? "" : " ") + k.name + " " + k.type);
+              c.list("arguments", aa, ab);
+              c.str("kind", ch(x.kind), ch(y.kind));
+              c.str("direct arguments", std::to_string(x.direct_args), std::to_string(y.direct_args));
+              c.str("sfunc", x.sfunc, y.sfunc);
+              c.str("stype", x.stype, y.stype);
+              c.str("sspace", std::to_string(x.sspace), std::to_string(y.sspace));
+              c.str("finalfunc", x.finalfunc, y.finalfunc);
+              c.flag("finalfunc_extra", x.finalfunc_extra, y.finalfunc_extra);
+              c.str("finalfunc_modify", ch(x.finalfunc_modify), ch(y.finalfunc_modify));
+              c.str("combinefunc", x.combinefunc, y.combinefunc);
+              c.str("serialfunc", x.serialfunc, y.serialfunc);
+              c.str("deserialfunc", x.deserialfunc, y.deserialfunc);
+              c.str("initcond", opt(x.initcond), opt(y.initcond));
+              c.str("msfunc", x.msfunc, y.msfunc);
+              c.str("minvfunc", x.minvfunc, y.minvfunc);
+              c.str("mstype", x.mstype, y.mstype);
+              c.str("msspace", std::to_string(x.msspace), std::to_string(y.msspace));
+              c.str("mfinalfunc", x.mfinalfunc, y.mfinalfunc);
+              c.flag("mfinalfunc_extra", x.mfinalfunc_extra, y.mfinalfunc_extra);
+              c.str("mfinalfunc_modify", ch(x.mfinalfunc_modify), ch(y.mfinalfunc_modify));
+              c.str("minitcond", opt(x.minitcond), opt(y.minitcond));
+              c.str("sortop", x.sortop, y.sortop);
+              c.str("parallel", ch(x.parallel), ch(y.parallel));
+              c.str("comment", x.comment, y.comment);
+            });
+  each_pair(out, a.event_triggers, b.event_triggers, [](const std::string& n, const EventTrigger&) { return "event trigger " + quote_ident(n); },
+            [&](const std::string& o, const EventTrigger& x, const EventTrigger& y) {
+              Cmp c{out, o};
+              c.str("event", x.event, y.event);
+              c.list("tags", x.tags, y.tags);
+              c.str("function", x.function.str(), y.function.str());
+              c.str("enabled", std::string(1, x.enabled), std::string(1, y.enabled));
+              c.str("comment", x.comment, y.comment);
+            });
   for (const auto& u : b.unsupported) out.push_back({u, "in the live database but not representable by seam yet"});
   return out;
 }

@@ -16,6 +16,11 @@ void Loader::apply(const PgQuery__Node* n) {
     case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: return create_matview(n->create_table_as_stmt);
     case PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT: return create_function(n->create_function_stmt);
     case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT: return create_trigger(n->create_trig_stmt);
+    case PG_QUERY__NODE__NODE_DEFINE_STMT:
+      if (n->define_stmt->kind == PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE) return create_aggregate(n->define_stmt);
+      unsupported(-1, stmt_keyword_summary(file->text.substr(stmt_off, stmt_len)) + " is not supported by seam yet");
+    case PG_QUERY__NODE__NODE_CREATE_EVENT_TRIG_STMT: return create_event_trigger(n->create_event_trig_stmt);
+    case PG_QUERY__NODE__NODE_ALTER_EVENT_TRIG_STMT: return alter_event_trigger(n->alter_event_trig_stmt);
     case PG_QUERY__NODE__NODE_CREATE_ENUM_STMT: return create_enum(n->create_enum_stmt);
     case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT: return alter_enum(n->alter_enum_stmt);
     case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: return create_domain(n->create_domain_stmt);
@@ -423,6 +428,8 @@ void Loader::comment(const PgQuery__CommentStmt* s) {
       target->comment = text;
       break;
     }
+    case PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE: return comment_aggregate(o->object_with_args, text);
+    case PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER: return comment_event_trigger(std::string(pgq::str_of(o)), text);
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
       std::string n(pgq::str_of(o));
       auto it = cat.schemas.find(n);
@@ -534,6 +541,11 @@ void Loader::drop(const PgQuery__DropStmt* s) {
         }
         break;
       }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_AGGREGATE: found = drop_aggregate(o->object_with_args, what); break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_EVENT_TRIGGER:
+        what = "event trigger " + quote_ident(std::string(pgq::str_of(o)));
+        found = drop_event_trigger(std::string(pgq::str_of(o)));
+        break;
       case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
         what = std::string(pgq::str_of(o));
         if (cat.schemas.count(what)) {

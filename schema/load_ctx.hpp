@@ -101,6 +101,30 @@ struct Loader {
                                    std::string* seq_name = nullptr,
                                    std::vector<std::string>* owned_by = nullptr);
 
+  // CREATE AGGREGATE and EVENT TRIGGER (load_aggregate.cpp, load_event_trigger.cpp).
+  // Support function names wait for resolve_aggregates(): (name parts, position)
+  // per field, with the search path at CREATE time; keyed by signature.
+  struct PendingAggregate {
+    std::vector<std::string> search_path;
+    std::map<std::string, std::pair<std::vector<std::string>, SourcePos>> refs;
+  };
+  std::map<std::string, PendingAggregate> agg_pending;
+  std::map<std::string, std::vector<std::string>> evt_search_path;
+  void create_aggregate(const PgQuery__DefineStmt* s);
+  Aggregate* find_aggregate(const PgQuery__ObjectWithArgs* ow);
+  std::string aggregate_ref(const PgQuery__ObjectWithArgs* ow) const;
+  void comment_aggregate(const PgQuery__ObjectWithArgs* ow, const std::string& text);
+  bool drop_aggregate(const PgQuery__ObjectWithArgs* ow, std::string& what);
+  // Canonical name of a referenced function, nullopt when it cannot exist.
+  std::optional<std::string> resolve_routine(const std::vector<std::string>& parts,
+                                             const std::vector<std::string>& path) const;
+  void resolve_aggregates();
+  void create_event_trigger(const PgQuery__CreateEventTrigStmt* s);
+  void alter_event_trigger(const PgQuery__AlterEventTrigStmt* s);
+  void comment_event_trigger(const std::string& name, const std::string& text);
+  bool drop_event_trigger(const std::string& name);
+  void resolve_event_triggers();
+
   // After every file: references, implied columns, final ordering.
   void finish();
 };
@@ -127,5 +151,7 @@ bool is_default_opclass(const std::string& method, const std::string& column_typ
 std::string figure_index_colname(const IndexElem& e);
 // Relations a query reads (RangeVars that are not CTE names), qualified.
 std::vector<QualName> query_relations(const Loader& L, const PgQuery__Node* query);
+// A function name as regproc prints it under search_path pg_catalog, public.
+std::string canonical_routine_name(const std::string& schema, const std::string& name);
 
 }  // namespace seam::schema

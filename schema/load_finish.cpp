@@ -292,6 +292,8 @@ void Loader::finish() {
     triggers[{t.table, t.name}] = std::move(t);
   }
   cat.triggers = std::move(triggers);
+  resolve_aggregates();
+  resolve_event_triggers();
 }
 
 }  // namespace seam::schema

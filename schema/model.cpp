@@ -1,5 +1,7 @@
 #include "schema/model.hpp"
 
+#include <algorithm>
+
 #include "schema/canon.hpp"
 
 namespace seam::schema {
@@ -57,6 +59,28 @@ std::string Function::signature() const {
   }
   return s + ")";
 }
+
+namespace {
+// "a, b" or, for an ordered-set aggregate, "a ORDER BY b"; "*" for no arguments.
+// When the last direct argument is VARIADIC and no aggregated ones are left,
+// CREATE AGGREGATE merged "VARIADIC x ORDER BY VARIADIC x" into one argument.
+std::string aggregate_args(const Aggregate& g, bool modes) {
+  auto one = [&](const FunctionArg& a) { return (modes && a.mode == "VARIADIC" ? "VARIADIC " : "") + a.type; };
+  auto join = [&](size_t from, size_t to) {
+    std::string s;
+    for (size_t i = from; i < to; i++) s += (i > from ? ", " : "") + one(g.args[i]);
+    return s;
+  };
+  if (g.kind == 'n') return g.args.empty() ? "*" : join(0, g.args.size());
+  size_t d = std::min(static_cast<size_t>(g.direct_args), g.args.size());
+  std::string direct = join(0, d);
+  std::string rest = d < g.args.size() ? join(d, g.args.size()) : (d ? one(g.args[d - 1]) : "");
+  return (direct.empty() ? "" : direct + " ") + "ORDER BY " + rest;
+}
+}  // namespace
+
+std::string Aggregate::signature() const { return name.str() + "(" + aggregate_args(*this, false) + ")"; }
+std::string Aggregate::arg_list() const { return aggregate_args(*this, true); }
 
 const Table* Catalog::find_table(const QualName& n) const {
   auto it = tables.find(n);

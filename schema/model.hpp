@@ -295,6 +295,55 @@ struct Trigger {
   Annotations notes;
 };
 
+// CREATE AGGREGATE. Support functions are kept in canonical regproc-like
+// spelling: unqualified for pg_catalog and public, else schema.name (each part
+// quoted as needed). Defaults are those the server stores.
+struct Aggregate {
+  QualName name;
+  // Argument types (and names/modes, VARIADIC) like Function::args; for an
+  // ordered-set aggregate the first `direct_args` are the direct arguments.
+  std::vector<FunctionArg> args;
+  int direct_args = 0;
+  char kind = 'n';  // n normal, o ordered-set, h hypothetical-set
+  std::string sfunc;
+  std::string stype;  // canonical type
+  int sspace = 0;
+  std::string finalfunc;
+  bool finalfunc_extra = false;
+  char finalfunc_modify = 'r';  // r read_only, s shareable, w read_write
+  std::string combinefunc, serialfunc, deserialfunc;
+  std::optional<std::string> initcond;  // absent (NULL) differs from ''
+  std::string msfunc, minvfunc, mstype;
+  int msspace = 0;
+  std::string mfinalfunc;
+  bool mfinalfunc_extra = false;
+  char mfinalfunc_modify = 'r';
+  std::optional<std::string> minitcond;
+  std::string sortop;  // operator name, schema-qualified outside pg_catalog/public
+  char parallel = 'u';
+  std::string comment;
+  SourcePos pos;
+  Annotations notes;
+
+  // "public.my_sum(numeric)", "s.pct(double precision ORDER BY double precision)",
+  // "public.cnt(*)".
+  std::string signature() const;
+  // The argument list as DROP/COMMENT ON AGGREGATE want it, without parentheses.
+  std::string arg_list() const;
+};
+
+// CREATE EVENT TRIGGER (database-wide).
+struct EventTrigger {
+  std::string name;
+  std::string event;              // ddl_command_start, ddl_command_end, sql_drop, table_rewrite, login
+  std::vector<std::string> tags;  // WHEN TAG IN (...), upper case, sorted
+  QualName function;
+  char enabled = 'O';  // O origin (ENABLE), D disabled, R replica, A always
+  std::string comment;
+  SourcePos pos;
+  Annotations notes;
+};
+
 struct Extension {
   std::string name;
   std::string schema;   // empty = server default
@@ -321,6 +370,8 @@ struct Catalog {
   std::map<QualName, View> views;
   std::map<std::string, Function> functions;  // keyed by signature()
   std::map<std::pair<QualName, std::string>, Trigger> triggers;  // (table, name)
+  std::map<std::string, Aggregate> aggregates;  // keyed by signature()
+  std::map<std::string, EventTrigger> event_triggers;  // keyed by name
   // Objects present in the source that the model cannot represent yet (e.g.
   // "aggregate public.my_sum(integer)"), one sentence each, sorted. The live
   // inspector fills it instead of silently dropping them; callers decide

@@ -310,6 +310,21 @@ class Dumper {
       if (sql_standard_body(f)) scan(f.body, r);
       func_refs_.push_back({i, std::move(r)});
     }
+    // Aggregates after functions: they need their support functions and types.
+    for (const auto& [sig, g] : cat_.aggregates) {
+      std::string sql = create_sql(g);
+      if (!g.comment.empty()) sql += comment_sql(g);
+      size_t i = add("aggregate " + aggregate_ref(g), sql);
+      func_sec_[g.name].push_back(i);
+      Refs r;
+      for (const auto& a : g.args) scan(a.type, r);
+      scan(g.stype, r);
+      scan(g.mstype, r);
+      for (const auto* fn : {&g.sfunc, &g.finalfunc, &g.combinefunc, &g.serialfunc, &g.deserialfunc, &g.msfunc,
+                             &g.minvfunc, &g.mfinalfunc})
+        if (!fn->empty()) scan(*fn + "()", r);
+      func_refs_.push_back({i, std::move(r)});
+    }
     for (const auto& [name, t] : cat_.tables) {
       size_t i = add("table " + quote_qual(name), table_sql(t));
       rel_sec_[name] = i;
@@ -387,6 +402,15 @@ class Dumper {
       explicit_deps_.push_back({i, tr.table});
       Refs r;
       r.calls.insert(tr.function);
+      func_refs_.push_back({i, std::move(r)});
+    }
+    // Event triggers last: once created they fire on the DDL that follows.
+    for (const auto& [name, e] : cat_.event_triggers) {
+      std::string sql = create_sql(e);
+      if (!e.comment.empty()) sql += comment_sql(e);
+      size_t i = add("event trigger " + quote_ident(name), sql);
+      Refs r;
+      r.calls.insert(e.function);
       func_refs_.push_back({i, std::move(r)});
     }
     resolve();

@@ -236,6 +236,8 @@ schema::Catalog inspect(pqxx::connection& c, const InspectOptions& o) {
   detail::inspect_views(ctx);
   detail::inspect_functions(ctx);
   detail::inspect_triggers(ctx);
+  detail::inspect_aggregates(ctx);
+  detail::inspect_event_triggers(ctx);
   std::sort(cat.unsupported.begin(), cat.unsupported.end());
   tx.commit();
   return cat;

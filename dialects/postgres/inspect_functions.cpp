@@ -1,5 +1,5 @@
-// Live inspection of functions and procedures. Aggregates and window
-// functions have no place in the model yet and are recorded as unsupported.
+// Live inspection of functions and procedures. Aggregates are read by
+// inspect_aggregates.cpp; window functions are recorded as unsupported.
 #include <algorithm>
 
 #include "dialects/postgres/inspect_internal.hpp"
@@ -56,8 +56,9 @@ void inspect_functions(Ctx& ctx) {
     schema::Function f;
     f.name = {r[0].as<std::string>(), r[1].as<std::string>()};
     char kind = r[2].as<std::string>()[0];
-    if (kind == 'a' || kind == 'w') {
-      ctx.unsupported(std::string(kind == 'a' ? "aggregate " : "window function ") + f.name.str() + "(" +
+    if (kind == 'a') continue;  // inspect_aggregates.cpp
+    if (kind == 'w') {
+      ctx.unsupported(std::string("window function ") + f.name.str() + "(" +
                       r[21].as<std::string>() + ")");
       continue;
     }

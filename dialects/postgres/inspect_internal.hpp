@@ -87,6 +87,8 @@ void inspect_indexes(Ctx& ctx);
 void inspect_views(Ctx& ctx);
 void inspect_functions(Ctx& ctx);
 void inspect_triggers(Ctx& ctx);
+void inspect_aggregates(Ctx& ctx);      // inspect_aggregates.cpp
+void inspect_event_triggers(Ctx& ctx);  // inspect_event_triggers.cpp
 
 // Elements of index `indexrelid`, read from the catalog plus pg_get_indexdef
 // (which knows when a collation or operator class is the default for the

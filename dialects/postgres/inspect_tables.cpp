@@ -341,11 +341,9 @@ void read_unsupported(Ctx& ctx) {
            " WHERE x." + k.nsp_col + " = ANY($1::oid[]) AND NOT " +
            ext_member(std::string("'pg_catalog.") + k.catalog + "'::regclass", "x.oid");
   }
-  // Event triggers are database-wide but part of a schema's behaviour.
-  // (Publications, subscriptions and foreign servers are per-environment
-  // infrastructure seam does not manage at all, like roles and grants.)
-  sql += " UNION ALL SELECT 'event trigger ' || quote_ident(e.evtname) FROM pg_event_trigger e WHERE NOT " +
-         ext_member("'pg_event_trigger'::regclass", "e.oid");
+  // (Event triggers: inspect_event_triggers.cpp. Publications, subscriptions
+  // and foreign servers are per-environment infrastructure seam does not
+  // manage at all, like roles and grants.)
   for (const auto& r : ctx.query(sql))
     ctx.unsupported(r[0].as<std::string>());
 }

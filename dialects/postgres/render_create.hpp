@@ -72,6 +72,15 @@ std::string function_ref(const schema::Function& f);
 std::string dollar_tag(std::string_view body);
 
 std::string create_sql(const schema::Trigger& tr);
+// CREATE AGGREGATE, options equal to the server's defaults left out.
+std::string create_sql(const schema::Aggregate& g);
+// "schema.name(argtypes)" as COMMENT ON / DROP AGGREGATE want it
+// ("(*)", "(double precision ORDER BY double precision)").
+std::string aggregate_ref(const schema::Aggregate& g);
+// CREATE EVENT TRIGGER, followed by ALTER EVENT TRIGGER when not plainly enabled.
+std::string create_sql(const schema::EventTrigger& e);
+// ALTER EVENT TRIGGER name ENABLE / DISABLE / ENABLE REPLICA / ENABLE ALWAYS.
+std::string enable_sql(const schema::EventTrigger& e);
 // CREATE EXTENSION IF NOT EXISTS: plpgsql and friends may already be installed.
 std::string create_sql(const schema::Extension& e);
 std::string create_sql(const schema::Schema& s);
@@ -94,6 +103,8 @@ std::string comment_sql(const schema::View& v, const std::string& column,
                         const std::string& comment);
 std::string comment_sql(const schema::Function& f);
 std::string comment_sql(const schema::Trigger& tr);
+std::string comment_sql(const schema::Aggregate& g);
+std::string comment_sql(const schema::EventTrigger& e);
 std::string comment_sql(const schema::Extension& e);
 std::string comment_sql(const schema::Schema& s);
 

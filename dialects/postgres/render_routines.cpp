@@ -1,4 +1,6 @@
-// CREATE FUNCTION / CREATE PROCEDURE, CREATE TRIGGER and their comments.
+// CREATE FUNCTION / CREATE PROCEDURE, CREATE TRIGGER, CREATE AGGREGATE,
+// CREATE EVENT TRIGGER and their comments.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -252,6 +254,92 @@ std::string comment_sql(const schema::View& v) {
 
 std::string comment_sql(const schema::View& v, const std::string& column, const std::string& comment) {
   return comment_stmt("COLUMN " + quote_qual(v.name) + "." + quote_ident(column), comment);
+}
+
+// --- CREATE AGGREGATE and CREATE EVENT TRIGGER -----------------------------
+// Support function names are stored in their canonical spelling (quoted
+// already, schema-qualified outside pg_catalog and public) and print as they are.
+
+namespace {
+
+std::string aggregate_arg(const schema::FunctionArg& a) {
+  std::string s = a.mode == "VARIADIC" ? "VARIADIC " : "";
+  if (!a.name.empty()) s += quote_ident(a.name) + " ";
+  return s + a.type;
+}
+
+std::string aggregate_args(const schema::Aggregate& g) {
+  std::vector<std::string> direct, rest;
+  if (g.kind == 'n') {
+    for (const auto& a : g.args) direct.push_back(aggregate_arg(a));
+    return direct.empty() ? "*" : join(direct, ", ");
+  }
+  size_t d = std::min(static_cast<size_t>(g.direct_args), g.args.size());
+  for (size_t i = 0; i < g.args.size(); ++i) (i < d ? direct : rest).push_back(aggregate_arg(g.args[i]));
+  // "VARIADIC x ORDER BY VARIADIC x" is stored as one argument.
+  if (rest.empty() && d > 0) rest.push_back(direct.back());
+  return (direct.empty() ? "" : join(direct, ", ") + " ") + "ORDER BY " + join(rest, ", ");
+}
+
+const char* modify_word(char m) { return m == 's' ? "SHAREABLE" : m == 'w' ? "READ_WRITE" : "READ_ONLY"; }
+
+}  // namespace
+
+std::string create_sql(const schema::Aggregate& g) {
+  bool ordered = g.kind != 'n';
+  char default_modify = ordered ? 'w' : 'r';
+  std::vector<std::string> opts;
+  opts.push_back("SFUNC = " + g.sfunc);
+  opts.push_back("STYPE = " + g.stype);
+  if (g.sspace) opts.push_back("SSPACE = " + std::to_string(g.sspace));
+  if (!g.finalfunc.empty()) opts.push_back("FINALFUNC = " + g.finalfunc);
+  if (g.finalfunc_extra) opts.push_back("FINALFUNC_EXTRA");
+  if (g.finalfunc_modify != default_modify) opts.push_back(std::string("FINALFUNC_MODIFY = ") + modify_word(g.finalfunc_modify));
+  if (!g.combinefunc.empty()) opts.push_back("COMBINEFUNC = " + g.combinefunc);
+  if (!g.serialfunc.empty()) opts.push_back("SERIALFUNC = " + g.serialfunc);
+  if (!g.deserialfunc.empty()) opts.push_back("DESERIALFUNC = " + g.deserialfunc);
+  if (g.initcond) opts.push_back("INITCOND = " + quote_literal(*g.initcond));
+  if (!g.msfunc.empty()) opts.push_back("MSFUNC = " + g.msfunc);
+  if (!g.minvfunc.empty()) opts.push_back("MINVFUNC = " + g.minvfunc);
+  if (!g.mstype.empty()) opts.push_back("MSTYPE = " + g.mstype);
+  if (g.msspace) opts.push_back("MSSPACE = " + std::to_string(g.msspace));
+  if (!g.mfinalfunc.empty()) opts.push_back("MFINALFUNC = " + g.mfinalfunc);
+  if (g.mfinalfunc_extra) opts.push_back("MFINALFUNC_EXTRA");
+  if (g.mfinalfunc_modify != default_modify)
+    opts.push_back(std::string("MFINALFUNC_MODIFY = ") + modify_word(g.mfinalfunc_modify));
+  if (g.minitcond) opts.push_back("MINITCOND = " + quote_literal(*g.minitcond));
+  if (!g.sortop.empty())
+    opts.push_back("SORTOP = " + (g.sortop.find('.') == std::string::npos ? g.sortop : "OPERATOR(" + g.sortop + ")"));
+  if (g.parallel == 's') opts.push_back("PARALLEL = SAFE");
+  if (g.parallel == 'r') opts.push_back("PARALLEL = RESTRICTED");
+  if (g.kind == 'h') opts.push_back("HYPOTHETICAL");
+  return "CREATE AGGREGATE " + quote_qual(g.name) + "(" + aggregate_args(g) + ") (\n    " + join(opts, ",\n    ") +
+         "\n);\n";
+}
+
+std::string aggregate_ref(const schema::Aggregate& g) { return quote_qual(g.name) + "(" + g.arg_list() + ")"; }
+
+std::string comment_sql(const schema::Aggregate& g) { return comment_stmt("AGGREGATE " + aggregate_ref(g), g.comment); }
+
+std::string enable_sql(const schema::EventTrigger& e) {
+  const char* state = e.enabled == 'D' ? "DISABLE" : e.enabled == 'R' ? "ENABLE REPLICA" : e.enabled == 'A' ? "ENABLE ALWAYS" : "ENABLE";
+  return "ALTER EVENT TRIGGER " + quote_ident(e.name) + " " + state + ";\n";
+}
+
+std::string create_sql(const schema::EventTrigger& e) {
+  std::string s = "CREATE EVENT TRIGGER " + quote_ident(e.name) + " ON " + quote_ident(e.event);
+  if (!e.tags.empty()) {
+    std::vector<std::string> tags;
+    for (const auto& t : e.tags) tags.push_back(quote_literal(t));
+    s += "\n    WHEN TAG IN (" + join(tags, ", ") + ")";
+  }
+  s += "\n    EXECUTE FUNCTION " + quote_qual(e.function) + "();\n";
+  if (e.enabled != 'O') s += enable_sql(e);
+  return s;
+}
+
+std::string comment_sql(const schema::EventTrigger& e) {
+  return comment_stmt("EVENT TRIGGER " + quote_ident(e.name), e.comment);
 }
 
 }  // namespace seam::pg
