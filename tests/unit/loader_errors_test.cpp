@@ -137,11 +137,11 @@ TEST(LoaderErrors, UnterminatedStringNamesWhereItStarts) {
 TEST(LoaderErrors, UnsupportedStatementNamesPositionAndKind) {
   std::string sql =
       "CREATE TABLE t (a int);\n"
-      "-- a custom aggregate\n"
-      "  CREATE AGGREGATE my_sum(int) (sfunc = int4pl, stype = int);\n";
+      "-- a rewrite rule\n"
+      "  CREATE RULE r AS ON INSERT TO t DO INSTEAD NOTHING;\n";
   std::string msg = unsupported_error(sql);
   EXPECT_HAS(msg, "errs.sql:3:3:");
-  EXPECT_HAS(msg, "CREATE AGGREGATE");
+  EXPECT_HAS(msg, "CREATE RULE");
   EXPECT_HAS(msg, "not supported");
 }
 
