@@ -593,6 +593,7 @@ void Differ::comment(ObjectRef ref, const std::string& a, const std::string& b, 
 }  // namespace detail
 
 ChangeSet diff(const schema::Catalog& from, const schema::Catalog& to, const DiffOptions& opts) {
+  detail::refuse_unplanned_kinds(from, to);
   detail::Differ d(from, to, opts);
   d.renames();
   d.from_ix = std::make_unique<DepIndex>(d.from);

@@ -68,4 +68,8 @@ struct Differ {
   void comment(ObjectRef ref, const std::string& a, const std::string& b, std::vector<std::string> needs);
 };
 
+// Throws UnsupportedError when aggregates or event triggers differ
+// (unplanned_kinds.cpp): the differ has no changes for them yet.
+void refuse_unplanned_kinds(const schema::Catalog& from, const schema::Catalog& to);
+
 }  // namespace seam::differ::detail

@@ -11,6 +11,7 @@
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/dump.hpp"
 #include "dialects/postgres/inspect.hpp"
+#include "differ/diff.hpp"
 #include "schema/compare.hpp"
 #include "schema/errors.hpp"
 #include "schema/load.hpp"
@@ -186,6 +187,24 @@ TEST(AggregateEventTrigger, CompareSeesChangedFields) {
   EXPECT_NE(text.find("parallel: s vs u"), std::string::npos) << text;
   EXPECT_NE(text.find("event trigger seam_evt_off: enabled: D vs O"), std::string::npos) << text;
   EXPECT_NE(text.find("event trigger seam_evt_tags: tags"), std::string::npos) << text;
+}
+
+// The differ has no changes for these kinds yet: a difference must be refused,
+// never left out of a plan that would then read as "in sync".
+TEST(AggregateEventTrigger, DifferRefusesWhatItCannotPlan) {
+  Catalog a = seam::schema::load_sql(kSchema).catalog;
+  EXPECT_NO_THROW(seam::differ::diff(a, a, {}));
+  Catalog b = a;
+  b.aggregates.erase("agg.total(integer)");
+  EXPECT_THROW(seam::differ::diff(b, a, {}), seam::UnsupportedError);
+  Catalog c = a;
+  c.event_triggers.at("seam_evt_off").enabled = 'O';
+  try {
+    seam::differ::diff(c, a, {});
+    FAIL() << "an event trigger's changed state must be refused";
+  } catch (const seam::UnsupportedError& e) {
+    EXPECT_NE(std::string(e.what()).find("event trigger seam_evt_off: enabled: D vs O"), std::string::npos) << e.what();
+  }
 }
 
 TEST(AggregateEventTrigger, LoaderRejectsMissingSupportFunction) {
