@@ -42,6 +42,9 @@ struct Differ {
   // Constraints dropped or added by constraints() ("con:" keys), so that
   // foreign_keys_on_gone() does not drop them twice.
   std::set<std::string> touched_cons;
+  // Tables in both catalogs that are dropped and created again (partitioning
+  // or inheritance changes), decided before any table is diffed.
+  std::set<schema::QualName> recreated_tables;
 
   Change& push(ChangeOp op, Deps d = {}, std::vector<Hazard> h = {}, std::string note = {});
 

@@ -52,7 +52,16 @@ bool inherited_column(const schema::Catalog& cat, const schema::Table& t, const 
 
 }  // namespace
 
+namespace {
+bool needs_recreate(const schema::Table& a, const schema::Table& b) {
+  return !(a.partition_by == b.partition_by) || a.inherits != b.inherits;
+}
+}  // namespace
+
 void Differ::tables() {
+  for (const auto& [name, t] : to.tables)
+    if (auto it = from.tables.find(name); it != from.tables.end() && needs_recreate(it->second, t))
+      recreated_tables.insert(name);
   std::vector<QualName> added, dropped;
   for (const auto& [name, t] : to.tables) {
     auto it = from.tables.find(name);
@@ -107,7 +116,7 @@ void Differ::add_table(const schema::Table& t) {
     // REPLICA IDENTITY USING INDEX needs the index, created after the table.
     schema::Table plain = t;
     plain.replica_identity.clear();
-    Deps d{.alters = {key::rel(t.name)}};
+    Deps d{.needs = {key::rel(t.name)}};
     if (t.replica_identity.rfind("index ", 0) == 0) d.needs.push_back(key::rel({t.name.schema, t.replica_identity.substr(6)}));
     push(AlterTable{plain, t}, std::move(d));
   }
@@ -121,7 +130,7 @@ void Differ::drop_table(const schema::Table& t, bool recreate) {
     // A foreign key to another table that goes too is dropped first, so that
     // tables referencing each other can be dropped in any order.
     if (c.kind != ConstraintKind::ForeignKey || c.ref_table == t.name) continue;
-    if (!to.tables.count(c.ref_table) || !from.tables.count(c.ref_table))
+    if (!to.tables.count(c.ref_table) || !from.tables.count(c.ref_table) || recreated_tables.count(c.ref_table))
       drop_constraint(t, c);
     else  // the referenced table stays: drop this table before its key goes
       d.old_needs = merge(d.old_needs, from_ix->of_constraint(t, c));
@@ -131,6 +140,20 @@ void Differ::drop_table(const schema::Table& t, bool recreate) {
                                                    (recreate ? " is dropped and created again (its partitioning or "
                                                                "inheritance changes); its rows are lost"
                                                              : " is dropped with all its rows")}};
+  if (recreate) {
+    // Sequences the table owns would go with it: release them first and
+    // hand them back to the new table, so they keep their values.
+    for (const auto& [sn, sq] : from.sequences) {
+      if (!sq.owned_by_table || *sq.owned_by_table != t.name || !to.sequences.count(sn)) continue;
+      schema::Sequence none = sq;
+      none.owned_by_table.reset();
+      none.owned_by_column.clear();
+      push(SetSequenceOwner{sq, none}, {.needs = {key::rel(sn)}, .old_needs = {key::rel(t.name)}});
+      const schema::Sequence& ns = to.sequences.at(sn);
+      if (ns.owned_by_table && *ns.owned_by_table == t.name)
+        push(SetSequenceOwner{none, ns}, {.needs = {key::rel(sn), key::rel(t.name)}});
+    }
+  }
   push(DropTable{t}, std::move(d), std::move(h));
   dropped_rels.insert(t.name);
   gone.insert(key::rel(t.name));
@@ -138,10 +161,7 @@ void Differ::drop_table(const schema::Table& t, bool recreate) {
 }
 
 void Differ::alter_table(const schema::Table& a, const schema::Table& b) {
-  std::vector<std::string> ia, ib;
-  for (const auto& p : a.inherits) ia.push_back(p.str());
-  for (const auto& p : b.inherits) ib.push_back(p.str());
-  if (!(a.partition_by == b.partition_by) || ia != ib) {
+  if (recreated_tables.count(b.name)) {
     drop_table(a, true);
     add_table(b);
     return;
@@ -154,11 +174,19 @@ void Differ::alter_table(const schema::Table& a, const schema::Table& b) {
   policies(a, b);
   if (part_change && b.partition_of)
     push(AttachPartition{b}, {.alters = {key::rel(b.name)}, .needs = {key::rel(*b.partition_of)}});
-  if (a.persistence != b.persistence || a.with != b.with || a.rls_enabled != b.rls_enabled ||
-      a.rls_forced != b.rls_forced || a.replica_identity != b.replica_identity) {
-    Deps d{.alters = {key::rel(a.name)}};
+  if (a.persistence != b.persistence || a.with != b.with || a.rls_enabled != b.rls_enabled || a.rls_forced != b.rls_forced) {
+    schema::Table b_same_identity = b;
+    b_same_identity.replica_identity = a.replica_identity;
+    push(AlterTable{a, b_same_identity}, {.alters = {key::rel(a.name)}});
+  }
+  if (a.replica_identity != b.replica_identity) {
+    // Its own change: it needs the index it names, which needs the table -
+    // so it must not count as altering the table.
+    schema::Table a_rest = b;
+    a_rest.replica_identity = a.replica_identity;
+    Deps d{.needs = {key::rel(a.name)}};
     if (b.replica_identity.rfind("index ", 0) == 0) d.needs.push_back(key::rel({b.name.schema, b.replica_identity.substr(6)}));
-    push(AlterTable{a, b}, std::move(d));
+    push(AlterTable{a_rest, b}, std::move(d));
   }
   if (a.comment != b.comment) comment({ObjectKind::Table, b.name, "", {}}, a.comment, b.comment, {key::rel(b.name)});
 }
