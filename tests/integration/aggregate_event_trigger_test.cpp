@@ -53,6 +53,9 @@ CREATE AGGREGATE agg.avg8(float8) (
 );
 CREATE AGGREGATE agg.biggest(integer) (SFUNC = int4larger, STYPE = integer, SORTOP = >);
 CREATE AGGREGATE agg.cnt(*) (SFUNC = int8inc, STYPE = int8, INITCOND = '0');
+-- The old syntax, and an operator written OPERATOR(schema.op).
+CREATE AGGREGATE agg.old_sum (BASETYPE = int8, SFUNC = int8pl, STYPE = int8, INITCOND = 0);
+CREATE AGGREGATE agg.least_of(integer) (SFUNC = int4smaller, STYPE = integer, SORTOP = OPERATOR(pg_catalog.<));
 -- Ordered-set and hypothetical-set aggregates (as pg_catalog defines
 -- percentile_disc and rank).
 CREATE AGGREGATE agg.pct(float8 ORDER BY anyelement) (
@@ -91,7 +94,9 @@ const seam::schema::Aggregate& agg(const Catalog& c, const std::string& sig) {
 }
 
 void expect_model(const Catalog& c) {
-  EXPECT_EQ(c.aggregates.size(), 9u);
+  EXPECT_EQ(c.aggregates.size(), 11u);
+  EXPECT_EQ(agg(c, "agg.old_sum(bigint)").initcond, std::optional<std::string>("0"));
+  EXPECT_EQ(agg(c, "agg.least_of(integer)").sortop, "<");
   const auto& sum = agg(c, "public.my_sum(integer)");
   EXPECT_EQ(sum.sfunc, "int4pl");
   EXPECT_EQ(sum.stype, "integer");
