@@ -66,6 +66,24 @@ void ensure_roles(const std::string& url, const std::vector<std::string>& roles)
   }
 }
 
+// A subscription keeps its database from being dropped: detach it from its
+// (never created) replication slot and drop it first.
+void drop_subscriptions(const std::string& url) {
+  try {
+    pqxx::connection c(url);
+    pqxx::nontransaction tx(c);
+    for (auto row : tx.exec("SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database "
+                            "WHERE datname = current_database())")) {
+      std::string n = schema::quote_ident(row[0].as<std::string>());
+      tx.exec("ALTER SUBSCRIPTION " + n + " DISABLE");
+      tx.exec("ALTER SUBSCRIPTION " + n + " SET (slot_name = NONE)");
+      tx.exec("DROP SUBSCRIPTION " + n);
+    }
+  } catch (const std::exception&) {
+    // the DROP DATABASE below reports what is left
+  }
+}
+
 void cleanup(const std::string& admin_url, const std::string& db) {
   pqxx::connection c(admin_url);
   pqxx::nontransaction tx(c);
@@ -157,9 +175,11 @@ Outcome run_case(const Case& c, bool reverse) {
   try {
     o = run_in(src, target, url);
   } catch (...) {
+    drop_subscriptions(url);
     cleanup(srv.url(), db);
     throw;
   }
+  drop_subscriptions(url);
   cleanup(srv.url(), db);
   return o;
 }
