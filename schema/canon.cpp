@@ -117,6 +117,9 @@ void canon_const(Arena& a, PgQuery__AConst* c) {
     case PG_QUERY__A__CONST__VAL_FVAL:
       text = c->fval && c->fval->fval ? c->fval->fval : "";
       break;
+    case PG_QUERY__A__CONST__VAL_BOOLVAL:  // true and 'true'::boolean agree
+      text = c->boolval && c->boolval->boolval ? "true" : "false";
+      break;
     default:
       return;
   }

@@ -38,6 +38,8 @@ struct Loader {
   // SELECT * / t.* expanded to the columns the server would list; false when
   // the FROM clause is beyond what the loader can resolve (left as written).
   bool expand_stars(pgq::Arena& a, PgQuery__SelectStmt* s) const;
+  bool expand_stars_in(pgq::Arena& a, PgQuery__SelectStmt* s,
+                       const std::map<std::string, std::vector<std::string>>& ctes) const;
   void record_view_columns(const QualName& v, const PgQuery__Node* query);
 
   // --- positions and errors -------------------------------------------------

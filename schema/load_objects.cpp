@@ -203,11 +203,30 @@ struct FromRel {
   std::vector<std::string> cols;
 };
 
-bool collect_from(const Loader& L, const PgQuery__Node* n, std::vector<FromRel>& out) {
+using CteColumns = std::map<std::string, std::vector<std::string>>;
+
+// Output column names of a SELECT (after its own star expansion).
+std::vector<std::string> output_columns(const PgQuery__SelectStmt* s) {
+  while (s && s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) s = s->larg;
+  std::vector<std::string> out;
+  if (!s) return out;
+  for (size_t i = 0; i < s->n_target_list; i++) {
+    const auto* rt = s->target_list[i]->res_target;
+    std::string n = rt->name && *rt->name ? rt->name : figure_colname(rt->val);
+    if (n.empty() || n == "*") return {};
+    out.push_back(n);
+  }
+  return out;
+}
+
+bool collect_from(const Loader& L, const PgQuery__Node* n, std::vector<FromRel>& out, const CteColumns& ctes) {
   if (n->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
     const auto* rv = n->range_var;
     std::vector<std::string> buf;
-    const auto* cols = L.relation_columns(L.qualify(rv), buf);
+    const std::vector<std::string>* cols = nullptr;
+    auto cte = ctes.find(rv->relname ? rv->relname : "");
+    if ((!rv->schemaname || !*rv->schemaname) && cte != ctes.end()) cols = cte->second.empty() ? nullptr : &cte->second;
+    else cols = L.relation_columns(L.qualify(rv), buf);
     if (!cols) return false;
     FromRel r{rv->alias && rv->alias->aliasname ? rv->alias->aliasname : rv->relname, *cols};
     if (rv->alias)
@@ -215,10 +234,21 @@ bool collect_from(const Loader& L, const PgQuery__Node* n, std::vector<FromRel>&
     out.push_back(std::move(r));
     return true;
   }
+  if (n->node_case == PG_QUERY__NODE__NODE_RANGE_SUBSELECT) {
+    const auto* rs = n->range_subselect;
+    if (!rs->alias || !rs->alias->aliasname || !rs->subquery ||
+        rs->subquery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+      return false;
+    FromRel r{rs->alias->aliasname, output_columns(rs->subquery->select_stmt)};
+    if (r.cols.empty()) return false;
+    for (size_t i = 0; i < rs->alias->n_colnames && i < r.cols.size(); i++) r.cols[i] = pgq::str_of(rs->alias->colnames[i]);
+    out.push_back(std::move(r));
+    return true;
+  }
   if (n->node_case == PG_QUERY__NODE__NODE_JOIN_EXPR) {
     const auto* j = n->join_expr;
     if (j->n_using_clause || j->is_natural || j->alias) return false;
-    return collect_from(L, j->larg, out) && collect_from(L, j->rarg, out);
+    return collect_from(L, j->larg, out, ctes) && collect_from(L, j->rarg, out, ctes);
   }
   return false;
 }
@@ -246,7 +276,22 @@ PgQuery__Node* column_ref(pgq::Arena& a, const std::string& qual, const std::str
 
 bool Loader::expand_stars(pgq::Arena& a, PgQuery__SelectStmt* s) const {
   if (!s) return true;
-  if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) return expand_stars(a, s->larg) && expand_stars(a, s->rarg);
+  CteColumns ctes;
+  if (s->with_clause)
+    for (size_t i = 0; i < s->with_clause->n_ctes; i++) {
+      auto* cte = s->with_clause->ctes[i]->common_table_expr;
+      if (!cte->ctequery || cte->ctequery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) continue;
+      expand_stars(a, cte->ctequery->select_stmt);
+      std::vector<std::string> cols = output_columns(cte->ctequery->select_stmt);
+      for (size_t k = 0; k < cte->n_aliascolnames && k < cols.size(); k++) cols[k] = pgq::str_of(cte->aliascolnames[k]);
+      ctes[cte->ctename ? cte->ctename : ""] = cols;
+    }
+  return expand_stars_in(a, s, ctes);
+}
+
+bool Loader::expand_stars_in(pgq::Arena& a, PgQuery__SelectStmt* s, const std::map<std::string, std::vector<std::string>>& ctes) const {
+  if (!s) return true;
+  if (s->op != PG_QUERY__SET_OPERATION__SETOP_NONE) return expand_stars_in(a, s->larg, ctes) && expand_stars_in(a, s->rarg, ctes);
   bool has_star = false;
   for (size_t i = 0; i < s->n_target_list; i++) {
     const auto* v = s->target_list[i]->res_target->val;
@@ -257,7 +302,7 @@ bool Loader::expand_stars(pgq::Arena& a, PgQuery__SelectStmt* s) const {
   if (!has_star) return true;
   std::vector<FromRel> rels;
   for (size_t i = 0; i < s->n_from_clause; i++)
-    if (!collect_from(*this, s->from_clause[i], rels)) return false;
+    if (!collect_from(*this, s->from_clause[i], rels, ctes)) return false;
   std::vector<PgQuery__Node*> targets;
   for (size_t i = 0; i < s->n_target_list; i++) {
     PgQuery__Node* t = s->target_list[i];

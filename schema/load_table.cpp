@@ -18,8 +18,13 @@ bool is_serial(const std::vector<std::string>& names, std::string* type) {
   return true;
 }
 
-bool is_null_const(const PgQuery__Node* n) {
-  while (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) n = n->type_cast->arg;
+// DEFAULT NULL stores no default; NULL::othertype does (the server keeps the
+// coercion), NULL cast to the column's own type does not.
+bool is_null_const(const PgQuery__Node* n, const std::string& column_type = "") {
+  if (n && n->node_case == PG_QUERY__NODE__NODE_TYPE_CAST) {
+    (void)column_type;  // the server keeps even NULL::<the column's type>
+    return false;
+  }
   return n && n->node_case == PG_QUERY__NODE__NODE_A_CONST && n->a_const->isnull;
 }
 
@@ -154,7 +159,7 @@ void Loader::add_column(Table& t, const PgQuery__ColumnDef* cd, std::vector<Cons
   bool serial = is_serial(tnames, &serial_type) && !cd->type_name->n_array_bounds;
   c.type = serial ? serial_type : type_name(cd->type_name);
   if (cd->coll_clause) c.collation = qualified_list(cd->coll_clause->collname, cd->coll_clause->n_collname);
-  if (cd->raw_default && !is_null_const(cd->raw_default)) c.default_expr = expr(cd->raw_default);
+  if (cd->raw_default && !is_null_const(cd->raw_default, c.type)) c.default_expr = expr(cd->raw_default);
   if (cd->is_not_null) c.not_null = true;
 
   for (size_t i = 0; i < cd->n_constraints; i++) {
@@ -170,7 +175,7 @@ void Loader::add_column(Table& t, const PgQuery__ColumnDef* cd, std::vector<Cons
         break;
       case PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT:
         if (c.default_expr) fail(k->location, "multiple default values for column " + quote_ident(c.name));
-        if (!is_null_const(k->raw_expr)) c.default_expr = expr(k->raw_expr);
+        if (!is_null_const(k->raw_expr, c.type)) c.default_expr = expr(k->raw_expr);
         break;
       case PG_QUERY__CONSTR_TYPE__CONSTR_IDENTITY: {
         if (c.type != "smallint" && c.type != "integer" && c.type != "bigint")

@@ -113,9 +113,11 @@ std::string deparse_expr(const PgQuery__Node* expr) {
   return s;
 }
 
-void walk_impl(ProtobufCMessage* m, void (*cb)(PgQuery__Node*, void*), void* ctx) {
+void walk_impl(ProtobufCMessage* m, void (*cb)(PgQuery__Node*, void*), void* ctx,
+               const ProtobufCMessageDescriptor* skip, bool root) {
   if (!m) return;
   const ProtobufCMessageDescriptor* d = m->descriptor;
+  if (skip && !root && d == skip) return;
   char* base = reinterpret_cast<char*>(m);
   for (unsigned i = 0; i < d->n_fields; i++) {
     const ProtobufCFieldDescriptor& f = d->fields[i];
@@ -123,14 +125,14 @@ void walk_impl(ProtobufCMessage* m, void (*cb)(PgQuery__Node*, void*), void* ctx
     if (f.label == PROTOBUF_C_LABEL_REPEATED) {
       size_t n = *reinterpret_cast<size_t*>(base + f.quantifier_offset);
       auto** arr = *reinterpret_cast<ProtobufCMessage***>(base + f.offset);
-      for (size_t k = 0; k < n; k++) walk_impl(arr[k], cb, ctx);
+      for (size_t k = 0; k < n; k++) walk_impl(arr[k], cb, ctx, skip, false);
       continue;
     }
     if (f.flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
       uint32_t which = *reinterpret_cast<uint32_t*>(base + f.quantifier_offset);
       if (which != f.id) continue;
     }
-    walk_impl(*reinterpret_cast<ProtobufCMessage**>(base + f.offset), cb, ctx);
+    walk_impl(*reinterpret_cast<ProtobufCMessage**>(base + f.offset), cb, ctx, skip, false);
   }
   if (d == &pg_query__node__descriptor) cb(reinterpret_cast<PgQuery__Node*>(m), ctx);
 }

@@ -60,7 +60,15 @@ PgQuery__Node* make_string(Arena& a, std::string_view s);
 // callback may rewrite the node in place (e.g. replace *n by one of its children).
 template <class F>
 void walk(ProtobufCMessage* m, F&& f);
-void walk_impl(ProtobufCMessage* m, void (*cb)(PgQuery__Node*, void*), void* ctx);
+void walk_impl(ProtobufCMessage* m, void (*cb)(PgQuery__Node*, void*), void* ctx,
+               const ProtobufCMessageDescriptor* skip = nullptr, bool root = true);
+// Like walk, but does not descend into nested SELECTs (sub-queries, CTEs):
+// the nodes of one query level only.
+template <class F>
+void walk_level(ProtobufCMessage* m, F&& f) {
+  walk_impl(
+      m, [](PgQuery__Node* n, void* c) { (*static_cast<F*>(c))(n); }, &f, &pg_query__select_stmt__descriptor);
+}
 template <class F>
 void walk(ProtobufCMessage* m, F&& f) {
   walk_impl(
