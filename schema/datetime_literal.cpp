@@ -85,7 +85,8 @@ std::optional<std::string> normalize_datetime_literal(const std::string& type, c
     std::string out = std::to_string(y) + "-" + two(mo) + "-" + two(d) + " " + two(h) + ":" + two(mi) + ":" + two(s) + frac;
     return tz ? out + "+00" : out;
   }
-  if (type.rfind("time without time zone", 0) == 0 || type.rfind("time(", 0) == 0 && type.find("without") != std::string::npos) {
+  if (type.rfind("time without time zone", 0) == 0 ||
+      (type.rfind("time(", 0) == 0 && type.find("without") != std::string::npos)) {
     if (!std::regex_match(v, m, time_re)) return std::nullopt;
     std::string frac = m[4].matched ? m[4].str() : "";
     while (!frac.empty() && frac.back() == '0') frac.pop_back();
