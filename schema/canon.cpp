@@ -117,6 +117,19 @@ void canon_const(Arena& a, PgQuery__AConst* c) {
     case PG_QUERY__A__CONST__VAL_FVAL:
       text = c->fval && c->fval->fval ? c->fval->fval : "";
       break;
+    case PG_QUERY__A__CONST__VAL_BSVAL: {  // B'0101' / X'1F' as the bit string the server prints
+      std::string v = c->bsval && c->bsval->bsval ? c->bsval->bsval : "";
+      if (v.empty()) return;
+      if (v[0] == 'b' || v[0] == 'B') {
+        text = v.substr(1);
+      } else {
+        for (char h : v.substr(1)) {
+          int d = isdigit(static_cast<unsigned char>(h)) ? h - '0' : (tolower(h) - 'a' + 10);
+          for (int b = 3; b >= 0; b--) text += ((d >> b) & 1) ? '1' : '0';
+        }
+      }
+      break;
+    }
     case PG_QUERY__A__CONST__VAL_BOOLVAL:  // true and 'true'::boolean agree
       text = c->boolval && c->boolval->boolval ? "true" : "false";
       break;

@@ -44,7 +44,31 @@ std::string two(int v) {
 
 }  // namespace
 
+// money in the C locale the server's lc_monetary defaults to: $1,234.57
+std::optional<std::string> normalize_money_literal(const std::string& v) {
+  static const std::regex num(R"(^\s*(-)?\$?\s*([0-9,]*)(?:\.([0-9]*))?\s*$)");
+  std::smatch m;
+  if (!std::regex_match(v, m, num)) return std::nullopt;
+  std::string ip;
+  for (char c : m[2].str())
+    if (c != ',') ip += c;
+  if (ip.empty()) ip = "0";
+  std::string fp = m[3].matched ? m[3].str() : "";
+  long long cents = std::stoll(ip) * 100;
+  long long frac = 0;
+  for (size_t i = 0; i < 3; i++) frac = frac * 10 + (i < fp.size() ? fp[i] - '0' : 0);
+  cents += (frac + 5) / 10;  // round half up at the third decimal
+  std::string digits = std::to_string(cents / 100);
+  std::string grouped;
+  for (size_t i = 0; i < digits.size(); i++) {
+    if (i && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return std::string(m[1].matched ? "-" : "") + "$" + grouped + "." + two(static_cast<int>(cents % 100));
+}
+
 std::optional<std::string> normalize_datetime_literal(const std::string& type, const std::string& v) {
+  if (type == "money") return normalize_money_literal(v);
   static const std::regex date_re(R"(^(\d{4})-(\d{2})-(\d{2})$)");
   static const std::regex ts_re(
       R"(^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$)");
