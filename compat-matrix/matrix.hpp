@@ -1,0 +1,87 @@
+// The DDL compatibility matrix: per dialect and server version, what each
+// schema operation does to the tables it touches (lock mode, rewrite, scan,
+// whether it may run in a transaction block) and which online strategy the
+// planner uses for it. Data, not code: compat-matrix/<dialect>.yaml, compiled
+// into the binary (so a plan never depends on files beside it) and checked
+// against real servers by tests/integration/compat_matrix_test.cpp.
+//
+//   const compat::Matrix& m = compat::builtin("postgres");
+//   const compat::Entry& e = m.at("create_index", compat::Version::parse("16.4"));
+//   if (!e.transactional) ...;        // CREATE INDEX CONCURRENTLY: own step
+//
+// Entries with the same op cover disjoint version ranges; `at` throws
+// UnsupportedError when no entry covers the version (the plan must not guess).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace seam::compat {
+
+struct Version {
+  int major = 0, minor = 0;
+  // "15", "15.4", "PostgreSQL 16.2 (Debian ...)", server_version_num "160002".
+  static Version parse(const std::string& s);
+  std::string str() const;  // "16.2" ("16" when minor is unknown, i.e. -1)
+  auto operator<=>(const Version&) const = default;
+};
+
+// How the test exercises an entry on a populated table (see the YAML schema
+// in compat-matrix/README.md): `setup` runs first (autocommit), then
+// `statement` inside BEGIN (or alone when the entry is not transactional)
+// while a second connection reads pg_locks and pg_class.relfilenode of
+// `table` (and of `other_table`, e.g. the referenced table of a foreign key).
+struct Probe {
+  std::string setup;
+  std::string statement;
+  std::string table;
+  std::string other_table;
+};
+
+struct Entry {
+  std::string op;           // operation id, e.g. "add_column_volatile_default"
+  int min_major = 0;        // inclusive
+  int max_major = 0;        // inclusive; 0 = no upper bound
+  int min_minor = 0;        // lowest minor within min_major (e.g. 14.4 for CIC)
+  std::string lock;         // strongest lock on the altered table: "ACCESS EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "none"
+  std::string other_lock;   // lock on a second table (FK referenced table), "" when none
+  bool rewrite = false;     // the table (heap) is rewritten
+  bool scan = false;        // the whole table is read (validation, index build)
+  bool transactional = true;  // may run inside BEGIN ... COMMIT
+  std::string strategy;     // the planner's online strategy id (compat-matrix/README.md lists them)
+  std::string notes;        // one or two sentences for runbooks
+  std::string source;       // documentation URL or "measured: <test>"
+  Probe probe;              // empty statement = not measurable on PostgreSQL (explained in notes)
+
+  bool covers(const Version& v) const;
+};
+
+struct Matrix {
+  std::string dialect;          // "postgres"
+  std::string product;          // "PostgreSQL"
+  std::vector<Entry> entries;   // file order
+
+  // The entry for op at version v; nullptr when none covers it.
+  const Entry* find(const std::string& op, const Version& v) const;
+  // As find, but throws UnsupportedError naming the op, dialect and version.
+  const Entry& at(const std::string& op, const Version& v) const;
+  // Distinct op ids in file order.
+  std::vector<std::string> ops() const;
+};
+
+// Parses one dialect's YAML text; `origin` names it in errors
+// ("compat-matrix/postgres.yaml:12:3: ..."). Throws InputError.
+Matrix parse(const std::string& yaml_text, const std::string& origin);
+
+// The matrices compiled into the binary; throws UnsupportedError for an
+// unknown dialect.
+const Matrix& builtin(const std::string& dialect);
+std::vector<std::string> builtin_dialects();
+
+// Runbook renderings: a Markdown table or the YAML itself, optionally limited
+// to the entries covering one version.
+std::string render_markdown(const Matrix& m, const std::optional<Version>& v);
+std::string render_yaml(const Matrix& m, const std::optional<Version>& v);
+
+}  // namespace seam::compat
