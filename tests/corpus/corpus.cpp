@@ -4,8 +4,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <iomanip>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
+
+#include <pqxx/pqxx>
+
+#include "schema/canon.hpp"
 
 namespace seam::corpus {
 
@@ -102,6 +107,63 @@ std::string Report::markdown(const std::string& command) const {
     o << "### " << c << "\n\n```\n" << d << "\n```\n\n";
   }
   return o.str();
+}
+
+std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+std::string cause_of_error(const std::string& prefix, const std::string& msg) {
+  std::string l = first_line(msg);
+  l = std::regex_replace(l, std::regex(R"(^[^ ]*\.sql:\d+:\d+: )"), "");
+  l = std::regex_replace(l, std::regex(R"(^psql:[^ ]*:\d+: )"), "");
+  l = std::regex_replace(l, std::regex(R"("[^"]*")"), "\"…\"");
+  l = std::regex_replace(l, std::regex(R"([a-z_0-9]+\.[a-z_0-9"]+)"), "X");
+  if (l.size() > 140) l = l.substr(0, 140) + "…";
+  return prefix + l;
+}
+
+std::string cause_of_diff(const std::string& prefix, const schema::Difference& d) {
+  std::string kind = d.object.substr(0, d.object.find(' '));
+  if (d.object.rfind("materialized view", 0) == 0) kind = "materialized view";
+  std::string field = d.detail.substr(0, d.detail.find(':'));
+  return prefix + kind + ": " + field;
+}
+
+void ensure_roles(const std::string& url, const std::vector<std::string>& roles) {
+  if (roles.empty()) return;
+  pqxx::connection c(url);
+  for (const auto& r : roles) {
+    pqxx::nontransaction tx(c);
+    if (tx.exec("SELECT 1 FROM pg_roles WHERE rolname = " + tx.quote(r)).empty())
+      tx.exec("CREATE ROLE " + schema::quote_ident(r));
+  }
+}
+
+void cleanup(const std::string& admin_url, const std::string& db) {
+  // A subscription pins its database: detach it from its (never created)
+  // replication slot and drop it first.
+  try {
+    pqxx::connection cd(admin_url.substr(0, admin_url.rfind('/') + 1) + db);
+    pqxx::nontransaction t(cd);
+    for (auto row : t.exec("SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database "
+                           "WHERE datname = current_database())")) {
+      std::string n = schema::quote_ident(row[0].as<std::string>());
+      t.exec("ALTER SUBSCRIPTION " + n + " DISABLE");
+      t.exec("ALTER SUBSCRIPTION " + n + " SET (slot_name = NONE)");
+      t.exec("DROP SUBSCRIPTION " + n);
+    }
+  } catch (const std::exception&) {
+    // the DROP DATABASE below reports what is left
+  }
+  pqxx::connection c(admin_url);
+  pqxx::nontransaction tx(c);
+  tx.exec("DROP DATABASE IF EXISTS " + schema::quote_ident(db) + " WITH (FORCE)");
+  for (auto row : tx.exec("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> 'postgres'")) {
+    try {
+      tx.exec("DROP ROLE " + schema::quote_ident(row[0].as<std::string>()));
+    } catch (const std::exception&) {
+      // owns objects in another database: left for the next cleanup
+    }
+  }
 }
 
 }  // namespace seam::corpus

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "schema/compare.hpp"
+
 namespace seam::corpus {
 
 struct Case {
@@ -37,5 +39,21 @@ struct Report {
   int total() const;
   std::string markdown(const std::string& command) const;
 };
+
+// --- Helpers shared by the modes (noop in corpus_main.cpp, roundtrip.cpp) ---
+
+std::string first_line(const std::string& s);
+// A failure's cause without the case-specific parts (file positions, psql's
+// "psql:file:line: " prefix, quoted names, qualified names, long tails), so
+// that equal causes group together in the report.
+std::string cause_of_error(const std::string& prefix, const std::string& msg);
+// The cause of a comparison difference: object kind and field.
+std::string cause_of_diff(const std::string& prefix, const schema::Difference& d);
+// Creates the roles a case needs (roles.txt) in the cluster at `url`.
+void ensure_roles(const std::string& url, const std::vector<std::string>& roles);
+// After a case: drops its subscriptions (they pin the database), its database,
+// and every role that is not built in (cluster-wide roles would break later
+// cases that create them again). Roles that still own objects elsewhere stay.
+void cleanup(const std::string& admin_url, const std::string& db);
 
 }  // namespace seam::corpus

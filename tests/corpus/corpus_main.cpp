@@ -9,8 +9,6 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
-#include <pqxx/pqxx>
-#include <regex>
 
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/devdb.hpp"
@@ -27,63 +25,10 @@ using namespace seam;
 
 namespace {
 
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-// A failure's cause without the case-specific parts (positions, names), so
-// that equal causes group together in the report.
-std::string cause_of_error(const std::string& prefix, const std::string& msg) {
-  std::string l = first_line(msg);
-  l = std::regex_replace(l, std::regex(R"(^[^ ]*\.sql:\d+:\d+: )"), "");
-  l = std::regex_replace(l, std::regex(R"("[^"]*")"), "\"…\"");
-  l = std::regex_replace(l, std::regex(R"([a-z_0-9]+\.[a-z_0-9"]+)"), "X");
-  if (l.size() > 140) l = l.substr(0, 140) + "…";
-  return prefix + l;
-}
-
-std::string cause_of_diff(const std::string& prefix, const schema::Difference& d) {
-  std::string kind = d.object.substr(0, d.object.find(' '));
-  if (d.object.rfind("materialized view", 0) == 0) kind = "materialized view";
-  std::string field = d.detail.substr(0, d.detail.find(':'));
-  return prefix + kind + ": " + field;
-}
-
-void ensure_roles(const std::string& url, const std::vector<std::string>& roles) {
-  if (roles.empty()) return;
-  pqxx::connection c(url);
-  for (const auto& r : roles) {
-    pqxx::nontransaction tx(c);
-    auto n = tx.exec("SELECT 1 FROM pg_roles WHERE rolname = " + tx.quote(r));
-    if (n.empty()) tx.exec("CREATE ROLE " + schema::quote_ident(r));
-  }
-}
-
-// Roles a case created (cluster-wide) would break later cases that create
-// them again: drop the case's database, then every role that is not built in.
-void cleanup(const std::string& admin_url, const std::string& db) {
-  // A subscription pins its database; detach it from its slot and drop it first.
-  try {
-    pqxx::connection cd(admin_url.substr(0, admin_url.rfind('/') + 1) + db);
-    pqxx::nontransaction t(cd);
-    for (auto row : t.exec("SELECT subname FROM pg_subscription s JOIN pg_database d ON d.oid = s.subdbid WHERE d.datname = current_database()")) {
-      std::string sub = schema::quote_ident(row[0].as<std::string>());
-      t.exec("ALTER SUBSCRIPTION " + sub + " DISABLE");
-      t.exec("ALTER SUBSCRIPTION " + sub + " SET (slot_name = NONE)");
-      t.exec("DROP SUBSCRIPTION " + sub);
-    }
-  } catch (const std::exception&) {
-  }
-  pqxx::connection c(admin_url);
-  pqxx::nontransaction tx(c);
-  tx.exec("DROP DATABASE IF EXISTS " + schema::quote_ident(db) + " WITH (FORCE)");
-  for (auto row : tx.exec("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> 'postgres'")) {
-    std::string r = row[0].as<std::string>();
-    try {
-      tx.exec("DROP ROLE " + schema::quote_ident(r));
-    } catch (const std::exception&) {
-      // owns objects in another database: left for the next cleanup
-    }
-  }
-}
+using corpus::cause_of_diff;
+using corpus::cause_of_error;
+using corpus::cleanup;
+using corpus::ensure_roles;
 
 corpus::Outcome run_noop_in(const corpus::Case& c, const std::string& url);
 

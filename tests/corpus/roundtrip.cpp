@@ -17,7 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <regex>
 
 #include <pqxx/pqxx>
 
@@ -35,67 +34,6 @@
 namespace seam::corpus {
 
 namespace {
-
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-// A cause without the case-specific parts, so equal causes group together.
-std::string generalise(const std::string& prefix, const std::string& msg) {
-  std::string l = first_line(msg);
-  l = std::regex_replace(l, std::regex(R"(^[^ ]*\.sql:\d+:\d+: )"), "");
-  l = std::regex_replace(l, std::regex(R"(^psql:[^ ]*:\d+: )"), "");
-  l = std::regex_replace(l, std::regex(R"("[^"]*")"), "\"…\"");
-  l = std::regex_replace(l, std::regex(R"([a-z_0-9]+\.[a-z_0-9"]+)"), "X");
-  if (l.size() > 140) l = l.substr(0, 140) + "…";
-  return prefix + l;
-}
-
-std::string cause_of_diff(const std::string& prefix, const schema::Difference& d) {
-  std::string kind = d.object.substr(0, d.object.find(' '));
-  if (d.object.rfind("materialized view", 0) == 0) kind = "materialized view";
-  std::string field = d.detail.substr(0, d.detail.find(':'));
-  return prefix + kind + ": " + field;
-}
-
-void ensure_roles(const std::string& url, const std::vector<std::string>& roles) {
-  if (roles.empty()) return;
-  pqxx::connection c(url);
-  for (const auto& r : roles) {
-    pqxx::nontransaction tx(c);
-    if (tx.exec("SELECT 1 FROM pg_roles WHERE rolname = " + tx.quote(r)).empty())
-      tx.exec("CREATE ROLE " + schema::quote_ident(r));
-  }
-}
-
-// A subscription keeps its database from being dropped: detach it from its
-// (never created) replication slot and drop it first.
-void drop_subscriptions(const std::string& url) {
-  try {
-    pqxx::connection c(url);
-    pqxx::nontransaction tx(c);
-    for (auto row : tx.exec("SELECT subname FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database "
-                            "WHERE datname = current_database())")) {
-      std::string n = schema::quote_ident(row[0].as<std::string>());
-      tx.exec("ALTER SUBSCRIPTION " + n + " DISABLE");
-      tx.exec("ALTER SUBSCRIPTION " + n + " SET (slot_name = NONE)");
-      tx.exec("DROP SUBSCRIPTION " + n);
-    }
-  } catch (const std::exception&) {
-    // the DROP DATABASE below reports what is left
-  }
-}
-
-void cleanup(const std::string& admin_url, const std::string& db) {
-  pqxx::connection c(admin_url);
-  pqxx::nontransaction tx(c);
-  tx.exec("DROP DATABASE IF EXISTS " + schema::quote_ident(db) + " WITH (FORCE)");
-  for (auto row : tx.exec("SELECT rolname FROM pg_roles WHERE rolname !~ '^pg_' AND rolname <> 'postgres'")) {
-    try {
-      tx.exec("DROP ROLE " + schema::quote_ident(row[0].as<std::string>()));
-    } catch (const std::exception&) {
-      // owns objects elsewhere: left for the next cleanup
-    }
-  }
-}
 
 schema::Catalog inspect_url(const std::string& url) {
   auto c = pg::connect(url);
@@ -115,7 +53,7 @@ Outcome run_in(const std::filesystem::path& src, const schema::Catalog& target, 
   try {
     script = pg::migration_script(differ::diff(inspect_url(url), target));
   } catch (const std::exception& e) {
-    o.reason = generalise("diff: ", e.what());
+    o.reason = cause_of_error("diff: ", e.what());
     o.detail = e.what();
     return o;
   }
@@ -127,7 +65,7 @@ Outcome run_in(const std::filesystem::path& src, const schema::Catalog& target, 
     } catch (const std::exception& e) {
       std::string msg = e.what();
       size_t p = msg.find("ERROR:");
-      o.reason = generalise("apply: ", p == std::string::npos ? msg : msg.substr(p));
+      o.reason = cause_of_error("apply: ", p == std::string::npos ? msg : msg.substr(p));
       o.detail = msg + "\n--- script:\n" + script;
       return o;
     }
@@ -136,7 +74,7 @@ Outcome run_in(const std::filesystem::path& src, const schema::Catalog& target, 
   try {
     after = inspect_url(url);
   } catch (const std::exception& e) {
-    o.reason = generalise("inspect after apply: ", e.what());
+    o.reason = cause_of_error("inspect after apply: ", e.what());
     o.detail = e.what();
     return o;
   }
@@ -164,7 +102,7 @@ Outcome run_case(const Case& c, bool reverse) {
   try {
     target = schema::load_path(dst.string()).catalog;
   } catch (const std::exception& e) {
-    o.reason = generalise("not supported: offline loader rejects the target: ", e.what());
+    o.reason = cause_of_error("not supported: offline loader rejects the target: ", e.what());
     o.detail = e.what();
     return o;
   }
@@ -175,11 +113,9 @@ Outcome run_case(const Case& c, bool reverse) {
   try {
     o = run_in(src, target, url);
   } catch (...) {
-    drop_subscriptions(url);
     cleanup(srv.url(), db);
     throw;
   }
-  drop_subscriptions(url);
   cleanup(srv.url(), db);
   return o;
 }
@@ -227,7 +163,7 @@ int roundtrip_main(int argc, char** argv) {
       try {
         o = run_case(c, reverse);
       } catch (const std::exception& e) {
-        o.reason = generalise("harness: ", e.what());
+        o.reason = cause_of_error("harness: ", e.what());
         o.detail = e.what();
       }
       std::string key = c.source + (reverse ? " (reverse)" : " (forward)");
