@@ -1,8 +1,10 @@
-// Dependency keys and the name scan that resolves them (see deps.hpp).
+// Dependency keys, resolved against the catalog from what objects record and
+// from the names their SQL mentions (schema/name_scan.hpp); see deps.hpp.
 #include "differ/deps.hpp"
 
 #include <cctype>
-#include <string_view>
+
+#include "schema/name_scan.hpp"
 
 namespace seam::differ {
 
@@ -19,109 +21,6 @@ std::string trig(const QualName& table, const std::string& name) { return "trig:
 std::string pol(const QualName& table, const std::string& name) { return "pol:" + table.str() + "." + name; }
 }  // namespace key
 
-namespace {
-
-bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
-
-struct Found {
-  std::vector<QualName> names;  // relation or type candidates
-  std::vector<QualName> calls;  // function candidates (a name followed by "(")
-};
-
-// Parses a (possibly qualified, possibly quoted) name at t[i]; advances i.
-std::vector<std::string> read_name(std::string_view t, size_t& i) {
-  std::vector<std::string> parts;
-  size_t n = t.size();
-  while (i < n) {
-    std::string part;
-    if (t[i] == '"') {
-      for (++i; i < n; ++i) {
-        if (t[i] == '"') {
-          if (i + 1 < n && t[i + 1] == '"') {
-            part += '"';
-            ++i;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        part += t[i];
-      }
-    } else {
-      while (i < n && ident_char(t[i])) {
-        char ch = t[i++];
-        part += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-      }
-    }
-    parts.push_back(std::move(part));
-    if (i + 1 < n && t[i] == '.' && (ident_start(t[i + 1]) || t[i + 1] == '"'))
-      ++i;
-    else
-      break;
-  }
-  return parts;
-}
-
-void add_parts(const std::vector<std::string>& parts, bool call, Found& out) {
-  if (parts.empty()) return;
-  auto& dst = call ? out.calls : out.names;
-  if (parts.size() == 1) {
-    // Unqualified: the canonical search path prints public objects bare.
-    dst.push_back({"public", parts[0]});
-  } else {
-    dst.push_back({parts[parts.size() - 2], parts.back()});
-    out.names.push_back({"public", parts[0]});  // could be table.column
-  }
-}
-
-// Collects names in SQL text, skipping comments and dollar-quoted bodies; a
-// string literal cast to regclass ('s'::regclass, as nextval's argument
-// prints) counts as a name.
-void scan(std::string_view t, Found& out) {
-  size_t i = 0, n = t.size();
-  while (i < n) {
-    unsigned char c = t[i];
-    if (c == '\'') {
-      size_t start = i + 1;
-      std::string lit;
-      for (++i; i < n; ++i) {
-        if (t[i] == '\'') {
-          if (i + 1 < n && t[i + 1] == '\'') {
-            lit += '\'';
-            ++i;
-            continue;
-          }
-          break;
-        }
-        lit += t[i];
-      }
-      ++i;
-      (void)start;
-      if (t.substr(i, 10) == "::regclass") {
-        size_t j = 0;
-        add_parts(read_name(lit, j), false, out);
-      }
-    } else if (c == '-' && i + 1 < n && t[i + 1] == '-') {
-      while (i < n && t[i] != '\n') ++i;
-    } else if (c == '/' && i + 1 < n && t[i + 1] == '*') {
-      size_t e = t.find("*/", i + 2);
-      i = e == std::string_view::npos ? n : e + 2;
-    } else if (std::isdigit(c)) {
-      while (i < n && (ident_char(t[i]) || t[i] == '.')) ++i;
-    } else if (ident_start(c) || c == '"') {
-      auto parts = read_name(t, i);
-      size_t j = i;
-      while (j < n && std::isspace(static_cast<unsigned char>(t[j]))) ++j;
-      add_parts(parts, j < n && t[j] == '(', out);
-    } else {
-      ++i;
-    }
-  }
-}
-
-}  // namespace
-
 DepIndex::DepIndex(const schema::Catalog& cat) : cat_(cat) {
   for (const auto& [sig, f] : cat.functions) funcs_by_name_[f.name].push_back(sig);
 }
@@ -131,8 +30,8 @@ void DepIndex::schema_ref(const std::string& s, std::set<std::string>& out) cons
 }
 
 void DepIndex::text_refs(const std::string& sql, std::set<std::string>& out) const {
-  Found f;
-  scan(sql, f);
+  schema::NameRefs f;
+  schema::scan_names(sql, f);
   for (const auto& n : f.names) {
     if (cat_.types.count(n)) out.insert(key::type(n));
     if (cat_.has_relation(n)) out.insert(key::rel(n));
@@ -147,8 +46,8 @@ void DepIndex::text_refs(const std::string& sql, std::set<std::string>& out) con
 }
 
 void DepIndex::type_refs(const std::string& type, std::set<std::string>& out) const {
-  Found f;
-  scan(type, f);
+  schema::NameRefs f;
+  schema::scan_names(type, f);
   for (const auto& n : f.names) {
     if (cat_.types.count(n)) out.insert(key::type(n));
     if (cat_.tables.count(n) || cat_.views.count(n)) out.insert(key::rel(n));  // row types
@@ -254,7 +153,6 @@ std::vector<std::string> DepIndex::of_policy(const schema::Table& t, const schem
 std::vector<std::string> DepIndex::of_view(const schema::View& v) const {
   std::set<std::string> out;
   schema_ref(v.name.schema, out);
-  Found f;
   const std::string& q = v.query.text.empty() ? v.query.canon : v.query.text;
   text_refs(q, out);
   // pg_depend's relations are exact; the scan above may add more (harmless).

@@ -18,6 +18,7 @@
 #include "dialects/postgres/render_util.hpp"
 #include "schema/canon.hpp"
 #include "schema/errors.hpp"
+#include "schema/name_scan.hpp"
 
 namespace seam::pg {
 
@@ -29,100 +30,10 @@ namespace {
 
 // ---- name references in SQL text ------------------------------------------
 
-struct Refs {
-  std::set<QualName> names;  // relation or type candidates
-  std::set<QualName> calls;  // function candidates (a name followed by "(")
-};
-
-bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
-
-// Collects the (possibly qualified) names in SQL text, skipping literals and
-// comments. Unqualified names resolve to public (the canonical search path
-// prints public and pg_catalog objects bare).
-void scan(std::string_view t, Refs& out) {
-  size_t i = 0, n = t.size();
-  while (i < n) {
-    unsigned char c = t[i];
-    if (c == '\'') {
-      bool esc = i > 0 && (t[i - 1] == 'E' || t[i - 1] == 'e');
-      for (++i; i < n; ++i) {
-        if (esc && t[i] == '\\') {
-          ++i;
-          continue;
-        }
-        if (t[i] == '\'') {
-          if (i + 1 < n && t[i + 1] == '\'') {
-            ++i;
-            continue;
-          }
-          break;
-        }
-      }
-      ++i;
-    } else if (c == '-' && i + 1 < n && t[i + 1] == '-') {
-      while (i < n && t[i] != '\n') ++i;
-    } else if (c == '/' && i + 1 < n && t[i + 1] == '*') {
-      size_t e = t.find("*/", i + 2);
-      i = e == std::string_view::npos ? n : e + 2;
-    } else if (c == '$') {
-      size_t j = i + 1;
-      while (j < n && (ident_char(t[j]) && t[j] != '$' && !std::isdigit(static_cast<unsigned char>(t[i + 1])))) ++j;
-      if (j < n && t[j] == '$') {  // $tag$ ... $tag$
-        std::string_view tag = t.substr(i, j - i + 1);
-        size_t e = t.find(tag, j + 1);
-        i = e == std::string_view::npos ? n : e + tag.size();
-      } else {
-        i = j + 1;
-      }
-    } else if (std::isdigit(c)) {
-      while (i < n && (ident_char(t[i]) || t[i] == '.')) ++i;
-    } else if (ident_start(c) || c == '"') {
-      std::vector<std::string> parts;
-      while (i < n) {
-        std::string part;
-        if (t[i] == '"') {
-          for (++i; i < n; ++i) {
-            if (t[i] == '"') {
-              if (i + 1 < n && t[i + 1] == '"') {
-                part += '"';
-                ++i;
-                continue;
-              }
-              ++i;
-              break;
-            }
-            part += t[i];
-          }
-        } else {
-          while (i < n && ident_char(t[i])) {
-            char ch = t[i++];
-            part += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-          }
-        }
-        parts.push_back(std::move(part));
-        if (i + 1 < n && t[i] == '.' && (ident_start(t[i + 1]) || t[i + 1] == '"'))
-          ++i;
-        else
-          break;
-      }
-      size_t j = i;
-      while (j < n && std::isspace(static_cast<unsigned char>(t[j]))) ++j;
-      bool call = j < n && t[j] == '(';
-      if (parts.size() == 1) {
-        (call ? out.calls : out.names).insert({"public", parts[0]});
-      } else {
-        (call ? out.calls : out.names).insert({parts[0], parts[1]});
-        out.names.insert({"public", parts[0]});
-      }
-    } else {
-      ++i;
-    }
-  }
-}
+using Refs = schema::NameRefs;
 
 void scan_expr(const std::optional<schema::Expr>& e, Refs& out) {
-  if (render_detail::has_expr(e)) scan(render_detail::expr_text(*e), out);
+  if (render_detail::has_expr(e)) schema::scan_names(render_detail::expr_text(*e), out);
 }
 
 // ---- sections and their order -----------------------------------------------
@@ -274,10 +185,10 @@ class Dumper {
         size_t i = add(std::string(ty.kind == schema::TypeKind::Domain ? "domain " : "type ") + quote_qual(name), sql);
         type_sec_[name] = i;
         Refs r;
-        if (!ty.base_type.empty()) scan(ty.base_type, r);
-        for (const auto& a : ty.attrs) scan(a.type, r);
+        if (!ty.base_type.empty()) schema::scan_names(ty.base_type, r);
+        for (const auto& a : ty.attrs) schema::scan_names(a.type, r);
         scan_expr(ty.default_expr, r);
-        for (const auto& c : ty.checks) scan(render_detail::expr_text(c.check), r);
+        for (const auto& c : ty.checks) schema::scan_names(render_detail::expr_text(c.check), r);
         type_refs_.push_back({i, std::move(r)});
       }
     }
@@ -302,12 +213,12 @@ class Dumper {
       func_sec_[f.name].push_back(i);
       Refs r;
       for (const auto& a : f.args) {
-        scan(a.type, r);
+        schema::scan_names(a.type, r);
         scan_expr(a.default_expr, r);
       }
-      scan(f.returns, r);
+      schema::scan_names(f.returns, r);
       // An SQL-standard body is parsed at CREATE time: what it reads must exist.
-      if (sql_standard_body(f)) scan(f.body, r);
+      if (sql_standard_body(f)) schema::scan_names(f.body, r);
       func_refs_.push_back({i, std::move(r)});
     }
     // Aggregates after functions: they need their support functions and types.
@@ -317,12 +228,12 @@ class Dumper {
       size_t i = add("aggregate " + aggregate_ref(g), sql);
       func_sec_[g.name].push_back(i);
       Refs r;
-      for (const auto& a : g.args) scan(a.type, r);
-      scan(g.stype, r);
-      scan(g.mstype, r);
+      for (const auto& a : g.args) schema::scan_names(a.type, r);
+      schema::scan_names(g.stype, r);
+      schema::scan_names(g.mstype, r);
       for (const auto* fn : {&g.sfunc, &g.finalfunc, &g.combinefunc, &g.serialfunc, &g.deserialfunc, &g.msfunc,
                              &g.minvfunc, &g.mfinalfunc})
-        if (!fn->empty()) scan(*fn + "()", r);
+        if (!fn->empty()) schema::scan_names(*fn + "()", r);
       func_refs_.push_back({i, std::move(r)});
     }
     for (const auto& [name, t] : cat_.tables) {
@@ -332,7 +243,7 @@ class Dumper {
       for (const auto& p : t.inherits) explicit_deps_.push_back({i, p});
       Refs r;
       for (const auto& c : t.columns) {
-        scan(c.type, r);
+        schema::scan_names(c.type, r);
         scan_expr(c.default_expr, r);
         scan_expr(c.generated, r);
       }
@@ -349,7 +260,7 @@ class Dumper {
       // Only functions and types matter here: other tables named in a default
       // or check cannot be needed at CREATE time.
       r.names.clear();
-      for (const auto& c : t.columns) scan(c.type, r);
+      for (const auto& c : t.columns) schema::scan_names(c.type, r);
       rel_refs_.push_back({i, std::move(r)});
     }
     for (const auto& [name, v] : cat_.views) {
@@ -363,7 +274,7 @@ class Dumper {
       size_t i = add(std::string(v.materialized ? "materialized view " : "view ") + quote_qual(name), sql);
       rel_sec_[name] = i;
       Refs r;
-      scan(render_detail::expr_text(v.query), r);
+      schema::scan_names(render_detail::expr_text(v.query), r);
       if (!v.deps.empty()) {
         r.names.clear();
         for (const auto& d : v.deps) explicit_deps_.push_back({i, d});
