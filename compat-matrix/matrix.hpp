@@ -22,6 +22,8 @@ namespace seam::compat {
 struct Version {
   int major = 0, minor = 0;
   // "15", "15.4", "PostgreSQL 16.2 (Debian ...)", server_version_num "160002".
+  // A bare major ("15") has minor -1 (unknown): ranges treat it as the latest
+  // minor of that major. Throws InputError for anything else.
   static Version parse(const std::string& s);
   std::string str() const;  // "16.2" ("16" when minor is unknown, i.e. -1)
   auto operator<=>(const Version&) const = default;
@@ -37,30 +39,39 @@ struct Probe {
   std::string statement;
   std::string table;
   std::string other_table;
+  // For a statement that cannot run in a transaction block: SQL a third
+  // connection runs in an open REPEATABLE READ transaction before the
+  // statement starts (an old snapshot or a lock on the table), so the
+  // statement waits for it and its locks can be read meanwhile.
+  std::string hold;
 };
 
 struct Entry {
-  std::string op;           // operation id, e.g. "add_column_volatile_default"
-  int min_major = 0;        // inclusive
-  int max_major = 0;        // inclusive; 0 = no upper bound
-  int min_minor = 0;        // lowest minor within min_major (e.g. 14.4 for CIC)
-  std::string lock;         // strongest lock on the altered table: "ACCESS EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "none"
-  std::string other_lock;   // lock on a second table (FK referenced table), "" when none
-  bool rewrite = false;     // the table (heap) is rewritten
-  bool scan = false;        // the whole table is read (validation, index build)
+  std::string op;          // operation id, e.g. "add_column_volatile_default"
+  int min_major = 0;       // inclusive
+  int max_major = 0;       // inclusive; 0 = no upper bound
+  int min_minor = 0;       // lowest minor within min_major (e.g. 14.4 for CIC)
+  int max_minor = -1;      // highest minor within max_major; -1 = every minor (e.g. 14.3)
+  std::string lock;        // strongest lock on the altered table: "ACCESS EXCLUSIVE", "SHARE UPDATE
+                           // EXCLUSIVE", "none"
+  std::string other_lock;  // lock on a second table (FK referenced table), "" when none
+  bool rewrite = false;    // the table (heap) is rewritten
+  bool scan = false;       // the whole table is read (validation, index build)
   bool transactional = true;  // may run inside BEGIN ... COMMIT
-  std::string strategy;     // the planner's online strategy id (compat-matrix/README.md lists them)
-  std::string notes;        // one or two sentences for runbooks
-  std::string source;       // documentation URL or "measured: <test>"
-  Probe probe;              // empty statement = not measurable on PostgreSQL (explained in notes)
+  std::string strategy;  // the planner's online strategy id (compat-matrix/README.md lists them)
+  std::string notes;     // one or two sentences for runbooks
+  std::string source;    // documentation URL or "measured: <test>"
+  Probe probe;           // empty statement = not measurable on PostgreSQL (explained in notes)
 
   bool covers(const Version& v) const;
+  // The range as written in the YAML: "12+", "12-17", "14.4+", "14.0-14.3", "18".
+  std::string versions() const;
 };
 
 struct Matrix {
-  std::string dialect;          // "postgres"
-  std::string product;          // "PostgreSQL"
-  std::vector<Entry> entries;   // file order
+  std::string dialect;         // "postgres"
+  std::string product;         // "PostgreSQL"
+  std::vector<Entry> entries;  // file order
 
   // The entry for op at version v; nullptr when none covers it.
   const Entry* find(const std::string& op, const Version& v) const;
@@ -69,6 +80,14 @@ struct Matrix {
   // Distinct op ids in file order.
   std::vector<std::string> ops() const;
 };
+
+// The strategy ids and lock names an entry may use (compat-matrix/README.md
+// explains each strategy); parse() rejects anything else.
+const std::vector<std::string>& strategies();
+const std::vector<std::string>& lock_names();  // "ACCESS SHARE" ... "ACCESS EXCLUSIVE", then "none"
+// Rank of a lock name in PostgreSQL's lock-mode order: "none" 0, ACCESS SHARE 1
+// ... ACCESS EXCLUSIVE 8; -1 for an unknown name.
+int lock_rank(const std::string& name);
 
 // Parses one dialect's YAML text; `origin` names it in errors
 // ("compat-matrix/postgres.yaml:12:3: ..."). Throws InputError.
