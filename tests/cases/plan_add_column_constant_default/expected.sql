@@ -1,0 +1,1 @@
+ALTER TABLE public.tickets ADD COLUMN status text DEFAULT 'open' NOT NULL;

@@ -1,0 +1,1 @@
+ALTER TABLE public.sessions ADD COLUMN score double precision DEFAULT random();

@@ -1,0 +1,1 @@
+ALTER TABLE public.events ADD CONSTRAINT events_pkey PRIMARY KEY (id);

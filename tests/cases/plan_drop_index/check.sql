@@ -1,0 +1,1 @@
+SELECT to_regclass('public.accounts_email_idx') IS NULL AND (SELECT count(*) = 1000 FROM accounts);

@@ -1,0 +1,1 @@
+DROP INDEX public.accounts_email_idx;

@@ -1,0 +1,1 @@
+SELECT to_regclass('public.audit_log') IS NULL AND (SELECT count(*) = 1000 FROM people);

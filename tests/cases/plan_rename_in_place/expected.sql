@@ -1,0 +1,1 @@
+ALTER TABLE public.people RENAME COLUMN full_name TO name;

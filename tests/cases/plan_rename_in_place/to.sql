@@ -1,0 +1,6 @@
+CREATE TABLE people (
+  id integer PRIMARY KEY,
+  -- seam:renamed-from full_name
+  name text NOT NULL, -- seam:rename-in-place
+  born date
+);

@@ -1,0 +1,1 @@
+ALTER TABLE public.readings ALTER COLUMN taken TYPE timestamp with time zone USING to_timestamp(taken);
