@@ -20,5 +20,6 @@ enum Exit : int {
 void register_dev(CLI::App& app);
 void register_inspect(CLI::App& app);
 void register_diff(CLI::App& app);
+void register_compat(CLI::App& app);
 
 }  // namespace seam::cmd

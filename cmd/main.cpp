@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   seam::cmd::register_dev(app);
   seam::cmd::register_inspect(app);
   seam::cmd::register_diff(app);
+  seam::cmd::register_compat(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
