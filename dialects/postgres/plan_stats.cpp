@@ -1,0 +1,19 @@
+// pg_class statistics for the planner's estimates (see plan.hpp).
+#include "dialects/postgres/plan.hpp"
+
+namespace seam::pg {
+
+std::map<std::string, TableStats> table_stats(pqxx::connection& c) {
+  pqxx::read_transaction tx{c};
+  std::map<std::string, TableStats> out;
+  auto rows = tx.exec(
+      "SELECT n.nspname, c.relname, c.reltuples::float8, c.relpages::int8 FROM pg_class c "
+      "JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+      "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'");
+  for (const auto& r : rows)
+    out[r[0].as<std::string>() + "." + r[1].as<std::string>()] = TableStats{r[2].as<double>(), r[3].as<int64_t>()};
+  return out;
+}
+
+}  // namespace seam::pg

@@ -1,0 +1,1018 @@
+// make_plan: every change of the ChangeSet becomes draft steps by its online
+// strategy (docs/planner.md), then planner::assemble orders them. Strategy
+// choice depends on the change, the catalogs and the matrix entry for the
+// target version; pg_class statistics only feed estimates and messages.
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <type_traits>
+
+#include "dialects/postgres/plan.hpp"
+#include "dialects/postgres/render_change.hpp"
+#include "dialects/postgres/render_create.hpp"
+#include "dialects/postgres/render_util.hpp"
+#include "differ/deps.hpp"
+#include "planner/assemble.hpp"
+#include "schema/canon.hpp"
+#include "schema/errors.hpp"
+
+namespace seam::pg {
+
+using namespace render_detail;
+using planner::Draft;
+using planner::HazardType;
+using planner::Phase;
+using schema::QualName;
+using schema::quote_ident;
+using schema::quote_literal;
+using schema::quote_qual;
+constexpr size_t npos = static_cast<size_t>(-1);
+
+namespace {
+
+std::string unq(const QualName& n) { return n.schema + "." + n.name; }
+
+void add_keys(std::vector<std::string>& dst, const std::vector<std::string>& src) {
+  dst.insert(dst.end(), src.begin(), src.end());
+}
+
+// The tie-break name (as render_script.cpp): new columns and enum labels keep their order.
+std::string tie_name(const differ::Change& ch) {
+  char buf[16];
+  if (auto* a = std::get_if<differ::AddEnumValue>(&ch.op)) {
+    std::snprintf(buf, sizeof buf, "%06d", a->seq);
+    return "add enum value to " + a->new_obj.name.str() + " #" + buf;
+  }
+  if (auto* a = std::get_if<differ::AddColumn>(&ch.op)) {
+    std::snprintf(buf, sizeof buf, "%06d", a->seq);
+    return "add column to " + a->table.str() + " #" + buf;
+  }
+  return differ::describe(ch);
+}
+
+// The object a change touches, for the summary.
+std::string object_of(const differ::Change& ch) {
+  return std::visit(
+      [](const auto& c) -> std::string {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (requires { c.table; }) {
+          if constexpr (std::is_same_v<decltype(c.table), const QualName>) return "table " + c.table.str();
+        }
+        if constexpr (std::is_same_v<T, differ::SetComment>) return c.target.name.str();
+        else if constexpr (requires { c.obj.name; }) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(c.obj.name)>, std::string>) return quote_ident(c.obj.name);
+          else return c.obj.name.str();
+        } else if constexpr (requires { c.new_obj.name; }) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(c.new_obj.name)>, std::string>) return quote_ident(c.new_obj.name);
+          else return c.new_obj.name.str();
+        }
+        return differ::describe(differ::Change{c, {}, {}, {}});
+      },
+      ch.op);
+}
+
+template <class T>
+constexpr bool is_pure_drop =
+    std::is_same_v<T, differ::DropSchema> || std::is_same_v<T, differ::DropExtension> || std::is_same_v<T, differ::DropType> ||
+    std::is_same_v<T, differ::DropSequence> || std::is_same_v<T, differ::DropTable> || std::is_same_v<T, differ::DropColumn> ||
+    std::is_same_v<T, differ::DropConstraint> || std::is_same_v<T, differ::DropPolicy> || std::is_same_v<T, differ::DropIndex> ||
+    std::is_same_v<T, differ::DropView> || std::is_same_v<T, differ::DropFunction> || std::is_same_v<T, differ::DropTrigger>;
+
+// Drops whose old form depends on other objects that later alterations need
+// gone first (views, triggers, policies, constraints, functions): they keep
+// every old_needs key. Others keep only keys another step drops.
+template <class T>
+constexpr bool is_dependent_drop = std::is_same_v<T, differ::DropView> || std::is_same_v<T, differ::DropTrigger> ||
+                                   std::is_same_v<T, differ::DropPolicy> || std::is_same_v<T, differ::DropConstraint> ||
+                                   std::is_same_v<T, differ::DropFunction>;
+
+std::string alter_table(const QualName& t) { return "ALTER TABLE " + quote_qual(t) + " "; }
+std::string alter_column(const QualName& t, const std::string& c) { return alter_table(t) + "ALTER COLUMN " + quote_ident(c) + " "; }
+
+// Is the default expression volatile (evaluated per row)? Conservative: any
+// function call except the stable clock functions counts as volatile, so an
+// unknown function gets the backfill strategy, which is always safe.
+bool volatile_default(const std::string& text) {
+  static const std::set<std::string> stable = {"now", "transaction_timestamp", "statement_timestamp", "current_date",
+                                               "current_timestamp", "localtimestamp", "current_time", "localtime"};
+  bool in_str = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'') {
+      in_str = !in_str;
+      continue;
+    }
+    if (in_str || c != '(') continue;
+    size_t e = i;
+    while (e > 0 && text[e - 1] == ' ') --e;
+    size_t b = e;
+    while (b > 0 && (std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '_' || text[b - 1] == '.' ||
+                     text[b - 1] == '"'))
+      --b;
+    if (b == e) continue;  // a parenthesis, not a call
+    // A type modifier after a cast ("::numeric(10,2)", "::character varying(5)").
+    size_t k = b;
+    while (k > 0 && text[k - 1] == ' ') --k;
+    std::string word = text.substr(b, e - b);
+    if (k >= 2 && text.compare(k - 2, 2, "::") == 0) continue;
+    if (k >= 11 && text.compare(k - 11, 11, "::character") == 0) continue;
+    if (k >= 5 && text.compare(k - 5, 5, "::bit") == 0) continue;
+    std::string lower;
+    for (char x : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(x)));
+    if (lower.rfind("pg_catalog.", 0) == 0) lower = lower.substr(11);
+    if (lower == "varying" || lower == "precision" || stable.count(lower)) continue;
+    return true;
+  }
+  return false;
+}
+
+int type_mod(const std::string& t, size_t i = 0) {
+  auto p = t.find('(');
+  if (p == std::string::npos) return -1;
+  std::string inner = t.substr(p + 1, t.find(')') - p - 1);
+  if (i == 0) return std::atoi(inner.c_str());
+  auto comma = inner.find(',');
+  return comma == std::string::npos ? 0 : std::atoi(inner.substr(comma + 1).c_str());
+}
+
+std::string type_base(const std::string& t) { return trim(t.substr(0, t.find('('))); }
+
+// Type changes PostgreSQL makes without a rewrite (ALTER TABLE notes).
+bool binary_coercible(const schema::Column& a, const schema::Column& b) {
+  if (a.collation != b.collation) return false;
+  const std::string &x = a.type, &y = b.type;
+  if (x.find('[') != std::string::npos || y.find('[') != std::string::npos) return false;
+  std::string bx = type_base(x), by = type_base(y);
+  if (bx == "character varying" && (y == "text" || y == "character varying")) return true;
+  if (bx == "character varying" && by == "character varying")
+    return type_mod(x) >= 0 && type_mod(y) >= type_mod(x);
+  if (x == "text" && y == "character varying") return true;
+  if (bx == "numeric" && y == "numeric") return true;
+  if (bx == "numeric" && by == "numeric")
+    return type_mod(x) >= 0 && type_mod(y) >= type_mod(x) && type_mod(x, 1) == type_mod(y, 1);
+  if (bx == "bit varying" && by == "bit varying") return type_mod(x) >= 0 && type_mod(y) >= type_mod(x);
+  return false;
+}
+
+bool blocks_traffic(const std::string& mode) {
+  return mode == "ACCESS EXCLUSIVE" || mode == "EXCLUSIVE" || mode == "SHARE ROW EXCLUSIVE" || mode == "SHARE";
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", s);
+  return buf;
+}
+
+class Planner {
+ public:
+  Planner(const differ::ChangeSet& cs, const schema::Catalog& from, const schema::Catalog& to, const PlanInput& in)
+      : cs_(cs), from_(from), to_(to), in_(in) {
+    for (const auto& ch : cs.changes)
+      if (auto* a = std::get_if<differ::AddTable>(&ch.op)) new_tables_.insert(a->obj.name);
+    for (const auto& ch : cs.changes)
+      for (const auto& k : ch.deps.drops) dropped_keys_.insert(k);
+  }
+
+  std::vector<Draft> run() {
+    for (size_t i = 0; i < cs_.changes.size(); ++i) plan_change(i);
+    return std::move(out_);
+  }
+
+ private:
+  const differ::ChangeSet& cs_;
+  const schema::Catalog& from_;
+  const schema::Catalog& to_;
+  const PlanInput& in_;
+  std::set<QualName> new_tables_;
+  std::set<std::string> dropped_keys_;
+  std::vector<Draft> out_;
+
+  // ---- statistics ------------------------------------------------------------------
+  const TableStats* stats(const QualName& t) const {
+    auto it = in_.stats.find(unq(t));
+    return it == in_.stats.end() ? nullptr : &it->second;
+  }
+  bool existing(const QualName& t) const {
+    return !new_tables_.count(t) && (from_.find_table(t) || from_.views.count(t));
+  }
+  double scan_seconds(const QualName& t) const {
+    const auto* s = stats(t);
+    return s ? static_cast<double>(s->relpages) * 8192.0 / kScanBytesPerSecond : 0;
+  }
+  int64_t est_rows(const QualName& t) const {
+    const auto* s = stats(t);
+    if (!s) return 0;
+    if (s->reltuples >= 0) return static_cast<int64_t>(s->reltuples);
+    return s->relpages * 60;  // never analyzed: ~60 narrow rows per 8 kB page
+  }
+  std::string size_note(const QualName& t) const {
+    const auto* s = stats(t);
+    if (!s) return "no statistics for " + t.str();
+    if (s->reltuples < 0)
+      return t.str() + " was never analyzed (" + std::to_string(s->relpages) + " pages, about " +
+             std::to_string(est_rows(t)) + " rows assumed)";
+    return t.str() + " has about " + std::to_string(est_rows(t)) + " rows in " + std::to_string(s->relpages) + " pages";
+  }
+
+  const compat::Entry* entry(const std::string& op) const {
+    return in_.matrix && !op.empty() ? in_.matrix->find(op, in_.version) : nullptr;
+  }
+
+  // ---- drafts ------------------------------------------------------------------------
+  Draft base(size_t ci, Phase ph, const std::string& op, std::string sql, const std::string& slug_suffix) {
+    const auto& ch = cs_.changes[ci];
+    Draft d;
+    d.step.phase = ph;
+    d.step.op = op;
+    d.step.change = differ::describe(ch);
+    d.step.sql = std::move(sql);
+    d.slug = differ::describe(ch) + (slug_suffix.empty() ? "" : " " + slug_suffix);
+    auto pieces = render_change(ch);
+    d.rank = pieces.empty() ? 0 : pieces.front().rank;
+    d.name = tie_name(ch);
+    d.objects.push_back(object_of(ch));
+    if (!op.empty() && !entry(op))
+      d.step.hazards.push_back({HazardType::DialectUnverified,
+                                "The compatibility matrix has no measured entry for " + op + " on PostgreSQL " +
+                                    in_.version.str() + "; the lock and rewrite shown are seam's assumption."});
+    return d;
+  }
+  size_t push(Draft d, size_t after = npos) {
+    if (after != npos) d.after.push_back(after);
+    out_.push_back(std::move(d));
+    return out_.size() - 1;
+  }
+  void lock(Draft& d, const std::string& mode, const QualName& t, double secs) {
+    if (mode.empty() || mode == "none") return;
+    d.step.locks.push_back({mode, unq(t), secs});
+  }
+  // A lock that blocks traffic while the table is scanned or rewritten.
+  void blocking(Draft& d, const std::string& mode, const QualName& t, double secs, const std::string& why) {
+    lock(d, mode, t, secs);
+    d.step.hazards.push_back({HazardType::BlockingLock, "Holds " + mode + " on " + t.str() + " for about " +
+                                                            seconds_text(secs) + " s (" + size_note(t) + ")" +
+                                                            (why.empty() ? "" : ": " + why) + "."});
+  }
+  void differ_hazards(Draft& d, const differ::Change& ch) {
+    for (const auto& h : ch.hazards) {
+      HazardType t = HazardType::AppCompat;
+      switch (h.kind) {
+        case differ::HazardKind::DataLoss: t = HazardType::DataLoss; break;
+        case differ::HazardKind::MaybeRename: t = HazardType::MaybeRename; break;
+        case differ::HazardKind::RecreatesType: t = HazardType::TableRewrite; break;
+        case differ::HazardKind::Recreated: t = HazardType::AppCompat; break;
+      }
+      d.step.hazards.push_back({t, h.message});
+    }
+  }
+  void not_transactional(Draft& d, const std::string& what) {
+    d.step.transactional = false;
+    d.step.hazards.push_back({HazardType::NotTransactional, what});
+  }
+
+  // Keys of an expand-side draft (the change's creates/needs/alters).
+  static void expand_keys(Draft& d, const differ::Change& ch) {
+    add_keys(d.creates, ch.deps.creates);
+    add_keys(d.needs, ch.deps.needs);
+    add_keys(d.alters, ch.deps.alters);
+  }
+
+  // ---- the generic strategy: the differ's statements, one step each ---------------------
+  template <class T>
+  size_t direct(size_t ci, const T&, const std::string& op, const std::vector<QualName>& tables) {
+    const auto& ch = cs_.changes[ci];
+    size_t prev = npos, first = npos;
+    for (auto& p : render_change(ch)) {
+      if (p.sql.empty()) continue;
+      Phase ph = is_pure_drop<T> ? Phase::Contract : Phase::Expand;
+      Draft d = base(ci, ph, op, p.sql, "");
+      d.rank = p.rank;
+      const auto& dp = ch.deps;
+      if (p.part != ChangeSql::Create) {
+        add_keys(d.drops, dp.drops);
+        if (!is_pure_drop<T> || is_dependent_drop<T>) {
+          add_keys(d.old_needs, dp.old_needs);
+        } else {
+          for (const auto& k : dp.old_needs)
+            if (dropped_keys_.count(k)) d.old_needs.push_back(k);
+        }
+      }
+      if (p.part != ChangeSql::Drop) {
+        if (is_pure_drop<T>) {
+          add_keys(d.drops, dp.alters);  // a dropped column "alters" its table: ordered among the drops only
+        } else {
+          add_keys(d.creates, dp.creates);
+          add_keys(d.needs, dp.needs);
+          if (p.part == ChangeSql::Alter) add_keys(d.alters, dp.alters);
+        }
+      }
+      if (first == npos) differ_hazards(d, ch);
+      if constexpr (std::is_same_v<T, differ::DropColumn> || std::is_same_v<T, differ::DropTable> ||
+                    std::is_same_v<T, differ::DropView> || std::is_same_v<T, differ::DropFunction> ||
+                    std::is_same_v<T, differ::DropType>)
+        d.step.hazards.push_back({HazardType::AppCompat, "Old application code must no longer use " + object_of(ch) +
+                                                             " when this step runs (" + d.step.change + ")."});
+      if (!op.empty() && !tables.empty())
+        annotate(d, op, tables[0], tables.size() > 1 ? std::optional<QualName>(tables[1]) : std::nullopt, {"ACCESS EXCLUSIVE"});
+      size_t idx = push(std::move(d), prev);
+      if (first == npos) first = idx;
+      prev = idx;
+    }
+    return prev;
+  }
+
+  // Locks, rewrite, scan and transactional of a step that runs the matrix
+  // operation `op` on table t (and `other`, e.g. an FK's referenced table),
+  // from the matrix entry for the version, or from `fb` (seam's assumption,
+  // flagged dialect-unverified by base()) when there is none. Adds the
+  // hazards those imply. A `refuse` entry stops the plan.
+  struct Fallback {
+    std::string lock, other_lock;
+    bool rewrite = false, scan = false, transactional = true;
+  };
+  void annotate(Draft& d, const std::string& op, const QualName& t, const std::optional<QualName>& other, const Fallback& fb) {
+    const auto* e = entry(op);
+    if (e && e->strategy == "refuse")
+      throw UnsupportedError(d.step.change + ": " + op + " is refused on PostgreSQL " + in_.version.str() + ": " + e->notes);
+    std::string mode = e ? e->lock : fb.lock, other_mode = e ? e->other_lock : fb.other_lock;
+    bool rewrite = e ? e->rewrite : fb.rewrite, scan = e ? e->scan : fb.scan;
+    bool transactional = e ? e->transactional : fb.transactional;
+    d.step.rewrite = d.step.rewrite || rewrite;
+    d.step.scan = d.step.scan || scan;
+    if (!transactional && d.step.transactional)
+      not_transactional(d, "Runs outside a transaction block (" + op + "); a failure leaves the step half done" +
+                               (d.step.on_failure.empty() ? "." : " until on_failure cleans up."));
+    bool live = existing(t);
+    double factor = rewrite ? 2 : scan ? (op.find("concurrently") != std::string::npos ? 2 : 1) : 0;
+    double secs = live ? factor * scan_seconds(t) : 0;
+    if (live && (rewrite || scan) && blocks_traffic(mode))
+      blocking(d, mode, t, secs, rewrite ? "the table is rewritten while it is held" : "the table is scanned while it is held");
+    else
+      lock(d, mode, t, secs);
+    if (live && rewrite) d.step.hazards.push_back({HazardType::TableRewrite, t.str() + " and its indexes are rewritten."});
+    if (live && scan && !rewrite)
+      d.step.hazards.push_back({HazardType::FullScan, "Reads all of " + t.str() + " (" + size_note(t) + ")" +
+                                                          (blocks_traffic(mode) ? "." : "; reads and writes continue.")});
+    if (other && !other_mode.empty()) lock(d, other_mode, *other, 0);
+  }
+  void annotate(Draft& d, const std::string& op, const QualName& t, const Fallback& fb) { annotate(d, op, t, std::nullopt, fb); }
+
+  std::string strategy_of(const std::string& op, const std::string& dflt) const {
+    const auto* e = entry(op);
+    return e ? e->strategy : dflt;
+  }
+
+  // ---- dispatch ------------------------------------------------------------------------
+  void plan_change(size_t ci) {
+    const auto& ch = cs_.changes[ci];
+    std::visit(
+        [&](const auto& c) {
+          using T = std::decay_t<decltype(c)>;
+          using namespace differ;
+          if constexpr (std::is_same_v<T, AddIndex>) add_index(ci, c);
+          else if constexpr (std::is_same_v<T, DropIndex>) drop_index(ci, c);
+          else if constexpr (std::is_same_v<T, AddConstraint>) add_constraint(ci, c);
+          else if constexpr (std::is_same_v<T, SetNotNull>) set_not_null(ci, c);
+          else if constexpr (std::is_same_v<T, AddColumn>) add_column(ci, c);
+          else if constexpr (std::is_same_v<T, AlterColumnType>) alter_type(ci, c);
+          else if constexpr (std::is_same_v<T, RenameColumn>) rename_column(ci, c);
+          else if constexpr (std::is_same_v<T, AddEnumValue>) direct(ci, c, "add_enum_value", {});
+          else if constexpr (std::is_same_v<T, AddTable>) direct(ci, c, "create_table", {c.obj.name});
+          else if constexpr (std::is_same_v<T, DropColumn>) direct(ci, c, "drop_column", {c.table});
+          else if constexpr (std::is_same_v<T, DropTable>) direct(ci, c, "drop_table", {c.obj.name});
+          else if constexpr (std::is_same_v<T, SetDefault>)
+            direct(ci, c, has_expr(c.new_obj.default_expr) ? "set_default" : "drop_default", {c.table});
+          else if constexpr (std::is_same_v<T, DropConstraint>)
+            direct(ci, c, c.obj.kind == schema::ConstraintKind::ForeignKey ? "drop_foreign_key" : "drop_constraint",
+                   c.obj.kind == schema::ConstraintKind::ForeignKey ? std::vector<QualName>{c.table, c.obj.ref_table}
+                                                                     : std::vector<QualName>{c.table});
+          else if constexpr (std::is_same_v<T, AddTrigger>) direct(ci, c, "create_trigger", {c.obj.table});
+          else if constexpr (std::is_same_v<T, DropTrigger>) direct(ci, c, "drop_trigger", {c.obj.table});
+          else if constexpr (std::is_same_v<T, ReplaceView>) direct(ci, c, "replace_view", {c.new_obj.name});
+          else if constexpr (std::is_same_v<T, AttachPartition>) {
+            size_t i = direct(ci, c, "attach_partition", {*c.obj.partition_of, c.obj.name});
+            if (i != npos && strategy_of("attach_partition", "direct") == "online_attach" && existing(c.obj.name))
+              out_[i].step.hazards.push_back(
+                  {HazardType::FullScan, "ATTACH PARTITION scans " + c.obj.name.str() + " (" + size_note(c.obj.name) +
+                                             ") under ACCESS EXCLUSIVE to check its bound; seam does not plan the "
+                                             "pre-checked attach (CHECK NOT VALID + VALIDATE first) yet."});
+          } else if constexpr (std::is_same_v<T, DetachPartition>)
+            direct(ci, c, "detach_partition", {*c.obj.partition_of, c.obj.name});
+          else if constexpr (std::is_same_v<T, RenameTable> || std::is_same_v<T, RenameView> ||
+                             std::is_same_v<T, RenameSequence> || std::is_same_v<T, RenameType>) {
+            size_t i = std::is_same_v<T, RenameTable> ? direct(ci, c, "rename_table", {c.old_obj.name}) : direct(ci, c, "", {});
+            if (i != npos)
+              out_[i].step.hazards.push_back({HazardType::AppCompat, "Old application code that uses the old name breaks when " +
+                                                                          out_[i].step.change + " runs."});
+          } else if constexpr (std::is_same_v<T, RenameIndex>)
+            direct(ci, c, "rename_index", {c.old_obj.table});
+          else
+            direct(ci, c, "", {});
+        },
+        ch.op);
+  }
+
+  // ---- indexes ------------------------------------------------------------------------
+  bool partitioned(const QualName& t) const {
+    const auto* tb = from_.find_table(t);
+    return tb && !tb->partition_by.strategy.empty();
+  }
+
+  void long_build(Draft& d, const QualName& t, const QualName& ix) {
+    d.step.hazards.push_back({HazardType::LongRunning, "Builds " + ix.str() + " with two scans of " + t.str() + " (" +
+                                                           size_note(t) + "); writes continue meanwhile."});
+  }
+
+  // CREATE [UNIQUE] INDEX CONCURRENTLY as its own step; on failure the INVALID index is dropped.
+  Draft cic_draft(size_t ci, const schema::Index& ix, const std::string& slug, Phase ph) {
+    std::string sql = create_sql(ix);
+    sql.insert(sql.find("INDEX ") + 6, "CONCURRENTLY ");
+    std::string op = ix.unique ? "create_unique_index_concurrently" : "create_index_concurrently";
+    Draft d = base(ci, ph, op, sql, slug);
+    d.step.on_failure = "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qual(ix.name) + ";\n";
+    annotate(d, op, ix.table, {"SHARE UPDATE EXCLUSIVE", "", false, true, false});
+    long_build(d, ix.table, ix.name);
+    return d;
+  }
+
+  void add_index(size_t ci, const differ::AddIndex& a) {
+    const auto& ix = a.obj;
+    if (!existing(ix.table)) {
+      direct(ci, a, "", {});  // a new (empty) table or materialized view: plain CREATE INDEX
+      return;
+    }
+    if (partitioned(ix.table) || strategy_of("create_index", "concurrently") != "concurrently") {
+      size_t i = direct(ci, a, "create_index", {ix.table});
+      if (i != npos && partitioned(ix.table))
+        out_[i].step.hazards.push_back({HazardType::BlockingLock,
+                                        "CONCURRENTLY is not possible on partitioned table " + ix.table.str() +
+                                            " and seam does not plan the per-partition recipe (ON ONLY + CONCURRENTLY "
+                                            "per partition + ATTACH) yet: writes wait for the whole build."});
+      return;
+    }
+    Draft d = cic_draft(ci, ix, "", Phase::Expand);
+    expand_keys(d, cs_.changes[ci]);
+    differ_hazards(d, cs_.changes[ci]);
+    size_t i = push(std::move(d));
+    if (!ix.comment.empty()) {
+      Draft c = base(ci, Phase::Expand, "", comment_sql(ix), "comment");
+      c.rank = out_[i].rank;
+      push(std::move(c), i);
+    }
+  }
+
+  void drop_index(size_t ci, const differ::DropIndex& a) {
+    const auto& ix = a.obj;
+    if (!existing(ix.table) || partitioned(ix.table) || !from_.find_table(ix.table) ||
+        strategy_of("drop_index", "concurrently") != "concurrently") {
+      // Its table is replaced, or a partitioned index (CONCURRENTLY cannot drop those).
+      direct(ci, a, "drop_index", {ix.table});
+      return;
+    }
+    const auto& ch = cs_.changes[ci];
+    Draft d = base(ci, Phase::Contract, "drop_index_concurrently", "DROP INDEX CONCURRENTLY " + quote_qual(ix.name) + ";\n", "");
+    add_keys(d.drops, ch.deps.drops);
+    add_keys(d.old_needs, ch.deps.old_needs);
+    differ_hazards(d, ch);
+    annotate(d, "drop_index_concurrently", ix.table, {"SHARE UPDATE EXCLUSIVE", "", false, false, false});
+    push(std::move(d));
+  }
+
+  // ---- constraints ---------------------------------------------------------------------
+  void add_constraint(size_t ci, const differ::AddConstraint& a) {
+    using K = schema::ConstraintKind;
+    const auto& k = a.obj;
+    const auto& ch = cs_.changes[ci];
+    if (!existing(a.table)) {
+      // New table: empty, the plain statement is instant. An FK still locks
+      // its referenced table briefly.
+      size_t i = direct(ci, a, "", {});
+      if (k.kind == K::ForeignKey && i != npos) lock(out_[i], "SHARE ROW EXCLUSIVE", k.ref_table, 0);
+      return;
+    }
+    schema::Table tn;
+    tn.name = a.table;
+    std::optional<QualName> ref;
+    if (k.kind == K::ForeignKey) ref = k.ref_table;
+    if ((k.kind == K::Check || k.kind == K::ForeignKey) &&
+        strategy_of(k.kind == K::Check ? "add_check" : "add_foreign_key", "not_valid_validate") == "not_valid_validate") {
+      bool chk = k.kind == K::Check;
+      schema::Constraint nv = k;
+      nv.not_valid = true;
+      std::string sql = add_constraint_sql(tn, nv);
+      if (!k.comment.empty()) sql += comment_sql(tn, k);
+      std::string op1 = chk ? "add_check_not_valid" : "add_foreign_key_not_valid";
+      Draft d = base(ci, Phase::Expand, op1, sql, "not valid");
+      expand_keys(d, ch);
+      differ_hazards(d, ch);
+      annotate(d, op1, a.table, ref, {chk ? "ACCESS EXCLUSIVE" : "SHARE ROW EXCLUSIVE", chk ? "" : "SHARE ROW EXCLUSIVE"});
+      d.step.hazards.push_back({HazardType::AppCompat, "From this step on, writes to " + a.table.str() +
+                                                           " must satisfy " + quote_ident(k.name) +
+                                                           " (existing rows are checked later)."});
+      size_t first = push(std::move(d));
+      if (k.not_valid) return;  // the desired constraint is NOT VALID itself
+      // VALIDATE in contract: after every backfill (a foreign key over
+      // backfilled values, a check over new columns) and once old code, which
+      // may still write violating rows, is gone.
+      std::string op2 = chk ? "validate_check" : "validate_foreign_key";
+      Draft v = base(ci, Phase::Contract, op2, alter_table(a.table) + "VALIDATE CONSTRAINT " + quote_ident(k.name) + ";\n",
+                     "validate");
+      v.needs.push_back(differ::key::con(a.table, k.name));
+      annotate(v, op2, a.table, ref, {"SHARE UPDATE EXCLUSIVE", chk ? "" : "ROW SHARE", false, true});
+      push(std::move(v), first);
+      return;
+    }
+    if ((k.kind == K::PrimaryKey || k.kind == K::Unique) && !partitioned(a.table) &&
+        strategy_of(k.kind == K::PrimaryKey ? "add_primary_key" : "add_unique", "unique_index_then_constraint") ==
+            "unique_index_then_constraint") {
+      schema::Index ix;
+      ix.name = {a.table.schema, k.name};
+      ix.table = a.table;
+      ix.unique = true;
+      ix.nulls_not_distinct = k.nulls_not_distinct;
+      for (const auto& c : k.columns) {
+        schema::IndexElem e;
+        e.column = c;
+        ix.elems.push_back(e);
+      }
+      ix.include = k.include;
+      Draft d0 = cic_draft(ci, ix, "unique index", Phase::Expand);
+      add_keys(d0.needs, ch.deps.needs);
+      d0.creates.push_back(differ::key::rel(ix.name));
+      differ_hazards(d0, ch);
+      size_t first = push(std::move(d0));
+      // PRIMARY KEY USING INDEX needs NOT NULL columns, or it scans under ACCESS EXCLUSIVE.
+      std::vector<std::string> nn_needed;
+      if (k.kind == K::PrimaryKey)
+        if (const auto* t = from_.find_table(a.table))
+          for (const auto& c : k.columns)
+            if (const auto* col = t->find_column(c); col && !col->not_null) nn_needed.push_back(c);
+      std::string sql = alter_table(a.table) + "ADD CONSTRAINT " + quote_ident(k.name) +
+                        (k.kind == K::PrimaryKey ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " + quote_ident(k.name);
+      if (k.deferrable) sql += " DEFERRABLE";
+      if (k.initially_deferred) sql += " INITIALLY DEFERRED";
+      sql += ";\n";
+      if (!k.comment.empty()) sql += comment_sql(tn, k);
+      Draft d = base(ci, nn_needed.empty() ? Phase::Expand : Phase::Contract, "add_constraint_using_index", sql, "using index");
+      if (nn_needed.empty()) expand_keys(d, ch);
+      else d.creates.push_back(differ::key::con(a.table, k.name));
+      for (const auto& c : nn_needed) d.needs.push_back("nn:" + unq(a.table) + "." + c);
+      d.needs.push_back(differ::key::rel(ix.name));
+      annotate(d, "add_constraint_using_index", a.table, {"ACCESS EXCLUSIVE"});
+      push(std::move(d), first);
+      return;
+    }
+    // EXCLUDE, or a key on a partitioned table: the plain statement.
+    size_t i = direct(ci, a, "", {});
+    if (i != npos) {
+      blocking(out_[i], "ACCESS EXCLUSIVE", a.table, scan_seconds(a.table),
+               "the constraint's index is built or its rows checked while the table is locked (no online path for "
+               "this constraint here)");
+      out_[i].step.scan = true;
+    }
+  }
+
+  // SET NOT NULL without a scan under ACCESS EXCLUSIVE, by the version's
+  // matrix strategy; every step in contract (old code may write NULLs until
+  // then). The last step creates the key "nn:schema.table.column".
+  size_t not_null_chain(size_t ci, const QualName& t, const std::string& col, size_t after) {
+    std::string nn_key = "nn:" + unq(t) + "." + col;
+    if (strategy_of("set_not_null", "check_not_valid_then_set_not_null") == "not_null_not_valid") {
+      // PostgreSQL 18: a NOT NULL constraint added NOT VALID, then validated
+      // (named as the server names it, so the result equals a plain SET NOT NULL).
+      std::string name = make_object_name(t.name, col, "not_null");
+      Draft a = base(ci, Phase::Contract, "add_not_null_not_valid",
+                     alter_table(t) + "ADD CONSTRAINT " + quote_ident(name) + " NOT NULL " + quote_ident(col) + " NOT VALID;\n",
+                     "not null not valid " + col);
+      annotate(a, "add_not_null_not_valid", t, {"ACCESS EXCLUSIVE"});
+      a.needs.push_back(differ::key::rel(t));
+      size_t i = push(std::move(a), after);
+      Draft v = base(ci, Phase::Contract, "validate_not_null",
+                     alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(name) + ";\n", "validate not null " + col);
+      annotate(v, "validate_not_null", t, {"SHARE UPDATE EXCLUSIVE", "", false, true});
+      v.creates.push_back(nn_key);
+      return push(std::move(v), i);
+    }
+    std::string chk = make_object_name(t.name, col, "seam_nn");
+    Draft a = base(ci, Phase::Contract, "add_check_not_valid",
+                   alter_table(t) + "ADD CONSTRAINT " + quote_ident(chk) + " CHECK (" + quote_ident(col) +
+                       " IS NOT NULL) NOT VALID;\n",
+                   "check not valid " + col);
+    annotate(a, "add_check_not_valid", t, {"ACCESS EXCLUSIVE"});
+    a.needs.push_back(differ::key::rel(t));
+    size_t i = push(std::move(a), after);
+    Draft v = base(ci, Phase::Contract, "validate_check", alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(chk) + ";\n",
+                   "validate check " + col);
+    annotate(v, "validate_check", t, {"SHARE UPDATE EXCLUSIVE", "", false, true});
+    size_t j = push(std::move(v), i);
+    Draft s = base(ci, Phase::Contract, "set_not_null_using_check",
+                   alter_column(t, col) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n",
+                   "set not null " + col);
+    annotate(s, "set_not_null_using_check", t, {"ACCESS EXCLUSIVE"});  // no scan: the valid check proves it
+    s.creates.push_back(nn_key);
+    return push(std::move(s), j);
+  }
+
+  void set_not_null(size_t ci, const differ::SetNotNull& a) {
+    if (!a.new_obj.not_null) {
+      direct(ci, a, "drop_not_null", {a.table});
+      return;
+    }
+    if (!existing(a.table)) {
+      direct(ci, a, "", {});
+      return;
+    }
+    size_t last = not_null_chain(ci, a.table, a.new_obj.name, npos);
+    differ_hazards(out_[last], cs_.changes[ci]);
+    out_[last].step.hazards.push_back({HazardType::AppCompat, "From the contract phase on, writes to " + a.table.str() +
+                                                                  " must not leave " + quote_ident(a.new_obj.name) + " NULL."});
+  }
+
+  // ---- columns -------------------------------------------------------------------------
+  std::vector<std::string> primary_key(const QualName& t) const {
+    if (const auto* tb = from_.find_table(t))
+      for (const auto& k : tb->constraints)
+        if (k.kind == schema::ConstraintKind::PrimaryKey) return k.columns;
+    return {};
+  }
+
+  const schema::Table& to_table(const QualName& t) const {
+    static const schema::Table none;
+    const auto* tb = to_.find_table(t);
+    return tb ? *tb : none;
+  }
+
+  void add_column(size_t ci, const differ::AddColumn& a) {
+    const auto& c = a.obj;
+    const auto& ch = cs_.changes[ci];
+    bool has_default = has_expr(c.default_expr);
+    bool vol = has_default && volatile_default(expr_text(*c.default_expr));
+    if (!existing(a.table)) {
+      direct(ci, a, "", {});
+      return;
+    }
+    if (c.identity || c.generated) {
+      // No online path planned: the identity strategy (nullable + sequence
+      // default + backfill + ADD GENERATED) is not implemented yet, and a
+      // stored generated column has none.
+      std::string op = c.identity ? "add_column_identity" : "add_column_generated_stored";
+      size_t i = direct(ci, a, op, {a.table});
+      auto& d = out_[i];
+      if (!d.step.rewrite) {
+        d.step.rewrite = true;
+        blocking(d, "ACCESS EXCLUSIVE", a.table, 2 * scan_seconds(a.table), "every row gets a value while the table is rewritten");
+        d.step.hazards.push_back({HazardType::TableRewrite, a.table.str() + " and its indexes are rewritten."});
+      }
+      if (c.identity)
+        d.step.hazards.push_back({HazardType::BlockingLock, "seam does not plan the online path for a new identity column "
+                                                            "yet; the column is added directly."});
+      return;
+    }
+    if (!vol) {
+      std::string op = c.not_null && has_default ? "add_column_not_null_default"
+                       : has_default             ? "add_column_constant_default"
+                                                 : "add_column_nullable";
+      size_t i = direct(ci, a, op, {a.table});
+      if (c.not_null && !has_default)
+        out_[i].step.hazards.push_back(
+            {HazardType::AppCompat, "Adding NOT NULL column " + quote_ident(c.name) + " without a default fails when " +
+                                        a.table.str() + " has rows (" + size_note(a.table) +
+                                        "), and old code that inserts rows breaks; give it a default."});
+      return;
+    }
+    // Volatile default: add nullable, default for new rows, backfill, then NOT NULL.
+    schema::Column plain = c;
+    plain.default_expr.reset();
+    plain.not_null = false;
+    plain.comment.clear();
+    std::string sql = alter_table(a.table) + "ADD COLUMN " + column_def(to_table(a.table), plain) + ";\n";
+    if (!c.comment.empty()) sql += comment_sql(to_table(a.table), c);
+    Draft d1 = base(ci, Phase::Expand, "add_column_nullable", sql, "nullable");
+    expand_keys(d1, ch);
+    differ_hazards(d1, ch);
+    annotate(d1, "add_column_nullable", a.table, {"ACCESS EXCLUSIVE"});
+    size_t i1 = push(std::move(d1));
+    Draft d2 = base(ci, Phase::Expand, "set_default",
+                    alter_column(a.table, c.name) + "SET DEFAULT " + b_expr(expr_text(*c.default_expr)) + ";\n", "default");
+    d2.alters.push_back(differ::key::rel(a.table));
+    add_keys(d2.needs, ch.deps.needs);
+    annotate(d2, "set_default", a.table, {"ACCESS EXCLUSIVE"});
+    size_t i2 = push(std::move(d2), i1);
+    size_t i3 = backfill(ci, a.table, {{c.name, paren(expr_text(*c.default_expr))}}, quote_ident(c.name) + " IS NULL",
+                         "backfill " + c.name, i2);
+    if (c.not_null) not_null_chain(ci, a.table, c.name, i3);
+  }
+
+  size_t backfill(size_t ci, const QualName& t, std::vector<planner::Backfill::Assignment> set, const std::string& where,
+                  const std::string& slug, size_t after) {
+    Draft d = base(ci, Phase::Backfill, "", "", slug);
+    d.step.kind = planner::StepKind::Backfill;
+    planner::Backfill b;
+    b.table = unq(t);
+    b.key = primary_key(t);
+    b.set = std::move(set);
+    b.where = where;
+    b.est_rows = est_rows(t);
+    d.step.backfill = b;
+    lock(d, "ROW EXCLUSIVE", t, 0);
+    d.step.hazards.push_back({HazardType::LongRunning, "Backfills " + t.str() + " in batches (" + size_note(t) + ")."});
+    if (b.key.empty())
+      d.step.hazards.push_back({HazardType::LongRunning, t.str() + " has no primary key: the backfill is one UPDATE "
+                                                         "of every row, in one transaction."});
+    return push(std::move(d), after);
+  }
+
+  // Is column `col` of t concerned by another change of the set (its
+  // table's indexes, constraints or views, the same column)? Then the copy
+  // strategies step aside.
+  bool touched_elsewhere(size_t self, const QualName& t, const std::vector<std::string>& cols) const {
+    for (size_t i = 0; i < cs_.changes.size(); ++i) {
+      if (i == self) continue;
+      bool hit = std::visit(
+          [&](const auto& c) -> bool {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, differ::AddIndex> || std::is_same_v<T, differ::DropIndex>)
+              return c.obj.table == t;
+            else if constexpr (std::is_same_v<T, differ::AddConstraint> || std::is_same_v<T, differ::DropConstraint>)
+              return c.table == t;
+            else if constexpr (std::is_same_v<T, differ::SetDefault> || std::is_same_v<T, differ::SetNotNull> ||
+                               std::is_same_v<T, differ::AlterIdentity> || std::is_same_v<T, differ::AlterColumnType> ||
+                               std::is_same_v<T, differ::RenameColumn>)
+              return c.table == t && (std::find(cols.begin(), cols.end(), c.new_obj.name) != cols.end() ||
+                                      std::find(cols.begin(), cols.end(), c.old_obj.name) != cols.end());
+            else if constexpr (std::is_same_v<T, differ::ReplaceView> || std::is_same_v<T, differ::DropView>)
+              return true;
+            else
+              return false;
+          },
+          cs_.changes[i].op);
+      if (hit) return true;
+    }
+    return false;
+  }
+
+  // Why the shadow-column strategy cannot handle column `col` of t ("" = it
+  // can); the plain indexes on the column, to rebuild on the copy, go to `indexes`.
+  std::string copy_blocker(size_t ci, const QualName& t, const schema::Column& col, std::vector<const schema::Index*>& indexes) const {
+    const auto* tb = from_.find_table(t);
+    if (!tb) return "the table is not in the live catalog";
+    if (!tb->partition_by.strategy.empty() || tb->partition_of || !tb->inherits.empty())
+      return "the table is partitioned or inherits";
+    auto pk = primary_key(t);
+    if (pk.empty()) return "the table has no primary key to backfill by";
+    if (std::find(pk.begin(), pk.end(), col.name) != pk.end()) return "the column is part of the primary key";
+    if (col.identity || col.generated) return "the column is an identity or generated column";
+    for (const auto& k : tb->constraints) {
+      if (std::find(k.columns.begin(), k.columns.end(), col.name) != k.columns.end())
+        return "constraint " + quote_ident(k.name) + " uses the column";
+      if (k.check && k.check->text.find(col.name) != std::string::npos)
+        return "constraint " + quote_ident(k.name) + " may use the column";
+    }
+    for (const auto& [n, other] : from_.tables)
+      for (const auto& k : other.constraints)
+        if (k.kind == schema::ConstraintKind::ForeignKey && k.ref_table == t &&
+            std::find(k.ref_columns.begin(), k.ref_columns.end(), col.name) != k.ref_columns.end())
+          return "foreign key " + quote_ident(k.name) + " on " + n.str() + " references the column";
+    for (const auto& [n, v] : from_.views)
+      if (std::find(v.deps.begin(), v.deps.end(), t) != v.deps.end() || v.query.text.find(t.name) != std::string::npos)
+        return "view " + n.str() + " reads the table (seam does not recreate views around the swap yet)";
+    for (const auto& [n, tr] : from_.triggers)
+      if (n.first == t) return "trigger " + quote_ident(tr.name) + " on the table may use the column";
+    for (const auto& [n, ix] : from_.indexes) {
+      if (ix.table != t) continue;
+      bool uses = false, plain = !has_expr(ix.where);
+      for (const auto& e : ix.elems) {
+        if (e.column == col.name) uses = true;
+        if (e.expr) {
+          plain = false;
+          if (e.expr->text.find(col.name) != std::string::npos) uses = true;
+        }
+      }
+      if (has_expr(ix.where) && ix.where->text.find(col.name) != std::string::npos) uses = true;
+      for (const auto& c : ix.include)
+        if (c == col.name) uses = true;
+      if (!uses) continue;
+      if (!plain) return "index " + n.str() + " uses the column in an expression or predicate";
+      indexes.push_back(&ix);
+    }
+    if (touched_elsewhere(ci, t, {col.name}))
+      return "other changes in this plan concern the same table's indexes, constraints or views, or the column itself";
+    return "";
+  }
+
+  static std::string shadow_name(const std::string& col, const char* label) { return make_object_name(col, "", label); }
+
+  static std::string sync_function(const QualName& fn, const std::string& body) {
+    std::string tag = dollar_tag(body);
+    return "CREATE FUNCTION " + quote_qual(fn) + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + "\n" + body + tag + ";\n";
+  }
+  static std::string sync_trigger(const std::string& name, const QualName& t, const QualName& fn) {
+    return "CREATE TRIGGER " + quote_ident(name) + " BEFORE INSERT OR UPDATE ON " + quote_qual(t) +
+           " FOR EACH ROW EXECUTE FUNCTION " + quote_qual(fn) + "();\n";
+  }
+
+  // NOT NULL for a copied column: CHECK NOT VALID + VALIDATE before the swap
+  // (contract), SET NOT NULL and the check's drop inside the swap.
+  size_t copy_not_null(size_t ci, const QualName& t, const std::string& copy, const std::string& chk, size_t prev) {
+    Draft a1 = base(ci, Phase::Contract, "add_check_not_valid",
+                    alter_table(t) + "ADD CONSTRAINT " + quote_ident(chk) + " CHECK (" + quote_ident(copy) + " IS NOT NULL) NOT VALID;\n",
+                    "check not valid " + copy);
+    annotate(a1, "add_check_not_valid", t, {"ACCESS EXCLUSIVE"});
+    prev = push(std::move(a1), prev);
+    Draft v = base(ci, Phase::Contract, "validate_check", alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(chk) + ";\n",
+                   "validate check " + copy);
+    annotate(v, "validate_check", t, {"SHARE UPDATE EXCLUSIVE", "", false, true});
+    return push(std::move(v), prev);
+  }
+
+  void alter_type(size_t ci, const differ::AlterColumnType& a) {
+    const auto& oc = a.old_obj;
+    const auto& nc = a.new_obj;
+    if (!existing(a.table)) {
+      direct(ci, a, "", {});
+      return;
+    }
+    if (binary_coercible(oc, nc)) {
+      direct(ci, a, "alter_type_binary_coercible", {a.table});
+      return;
+    }
+    std::vector<const schema::Index*> indexes;
+    std::string why = strategy_of("alter_type_rewrite", "shadow_column") == "shadow_column"
+                          ? copy_blocker(ci, a.table, oc, indexes)
+                          : "the compatibility matrix has no shadow-column strategy for this version";
+    if (!why.empty()) {
+      size_t i = direct(ci, a, "alter_type_rewrite", {a.table});
+      auto& d = out_[i];
+      if (!d.step.rewrite) {  // no matrix entry: seam's assumption
+        d.step.rewrite = true;
+        blocking(d, "ACCESS EXCLUSIVE", a.table, 2 * scan_seconds(a.table), "the table is rewritten");
+        d.step.hazards.push_back({HazardType::TableRewrite, a.table.str() + " and its indexes are rewritten."});
+      }
+      d.step.hazards.push_back({HazardType::BlockingLock, "seam plans the type change of " + quote_ident(nc.name) +
+                                                              " as a plain ALTER because " + why + "."});
+      return;
+    }
+    shadow_swap(ci, a, indexes);
+  }
+
+  void shadow_swap(size_t ci, const differ::AlterColumnType& a, const std::vector<const schema::Index*>& indexes) {
+    const auto& ch = cs_.changes[ci];
+    const auto& oc = a.old_obj;
+    const auto& nc = a.new_obj;
+    const QualName& t = a.table;
+    std::string col = nc.name, shadow = shadow_name(col, "seam_new"), old = shadow_name(col, "seam_old");
+    std::string expr = !a.using_expr.empty() ? a.using_expr
+                       : a.via_text ? quote_ident(col) + (nc.type.find('[') != std::string::npos ? "::text[]::" : "::text::") + nc.type
+                                    : quote_ident(col) + "::" + nc.type;
+    // expand: the shadow column, nullable and without default.
+    schema::Column sc = nc;
+    sc.name = shadow;
+    sc.default_expr.reset();
+    sc.not_null = false;
+    sc.comment.clear();
+    Draft d1 = base(ci, Phase::Expand, "add_column_nullable", alter_table(t) + "ADD COLUMN " + column_def(to_table(t), sc) + ";\n",
+                    "shadow column");
+    d1.needs = ch.deps.needs;
+    d1.needs.push_back(differ::key::rel(t));
+    differ_hazards(d1, ch);
+    annotate(d1, "add_column_nullable", t, {"ACCESS EXCLUSIVE"});
+    size_t i1 = push(std::move(d1));
+    // dual-write: every written row computes the shadow from the column. The
+    // expression is evaluated over the row, so `-- seam:using` text that
+    // names columns works unchanged.
+    QualName fn{t.schema, make_object_name(t.name, col, "seam_sync")};
+    std::string body = "BEGIN\n  NEW." + quote_ident(shadow) + " := (SELECT " + expr + " FROM (SELECT NEW.*) AS seam_row);\n"
+                       "  RETURN NEW;\nEND\n";
+    Draft d2 = base(ci, Phase::DualWrite, "create_trigger", sync_function(fn, body) + sync_trigger(fn.name, t, fn),
+                    "dual write trigger");
+    annotate(d2, "create_trigger", t, {"SHARE ROW EXCLUSIVE"});
+    size_t i2 = push(std::move(d2), i1);
+    size_t prev = backfill(ci, t, {{shadow, expr}}, quote_ident(col) + " IS NOT NULL AND " + quote_ident(shadow) + " IS NULL",
+                           "backfill " + shadow, i2);
+    // Indexes on the shadow, built concurrently after the backfill.
+    std::vector<std::pair<schema::Index, schema::Index>> rebuilt;  // (old, copy under a temporary name)
+    for (const auto* ix : indexes) {
+      schema::Index n = *ix;
+      n.name.name = make_object_name(ix->name.name, "", "seam_new");
+      for (auto& e : n.elems)
+        if (e.column == col) e.column = shadow;
+      for (auto& c : n.include)
+        if (c == col) c = shadow;
+      prev = push(cic_draft(ci, n, "index " + n.name.name, Phase::Backfill), prev);
+      rebuilt.push_back({*ix, n});
+    }
+    std::string chk = make_object_name(t.name, shadow, "seam_nn");
+    if (nc.not_null) prev = copy_not_null(ci, t, shadow, chk, prev);
+    // contract: the swap, one short transaction under lock_timeout.
+    std::string s = "SET LOCAL lock_timeout = '" + std::to_string(in_.throttle.lock_timeout_ms) + "ms';\n";
+    s += "LOCK TABLE " + quote_qual(t) + " IN ACCESS EXCLUSIVE MODE;\n";
+    s += "DROP TRIGGER " + quote_ident(fn.name) + " ON " + quote_qual(t) + ";\n";
+    s += "DROP FUNCTION " + quote_qual(fn) + "();\n";
+    if (nc.not_null) s += alter_column(t, shadow) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n";
+    if (has_expr(oc.default_expr)) s += alter_column(t, col) + "DROP DEFAULT;\n";
+    if (oc.not_null) s += alter_column(t, col) + "DROP NOT NULL;\n";
+    for (const auto& [o, n] : rebuilt) s += "DROP INDEX " + quote_qual(o.name) + ";\n";
+    s += alter_table(t) + "RENAME COLUMN " + quote_ident(col) + " TO " + quote_ident(old) + ";\n";
+    s += alter_table(t) + "RENAME COLUMN " + quote_ident(shadow) + " TO " + quote_ident(col) + ";\n";
+    for (const auto& [o, n] : rebuilt) s += "ALTER INDEX " + quote_qual(n.name) + " RENAME TO " + quote_ident(o.name.name) + ";\n";
+    if (has_expr(nc.default_expr)) s += alter_column(t, col) + "SET DEFAULT " + b_expr(expr_text(*nc.default_expr)) + ";\n";
+    for (const auto& [n, sq] : from_.sequences)
+      if (sq.owned_by_table && *sq.owned_by_table == t && sq.owned_by_column == col)
+        s += "ALTER SEQUENCE " + quote_qual(n) + " OWNED BY " + quote_qual(t) + "." + quote_ident(col) + ";\n";
+    if (!nc.comment.empty()) s += comment_stmt("COLUMN " + quote_qual(t) + "." + quote_ident(col), nc.comment);
+    for (const auto& [o, n] : rebuilt)
+      if (!o.comment.empty()) s += comment_sql(o);
+    Draft sw = base(ci, Phase::Contract, "rename_column", s, "swap");
+    annotate(sw, "rename_column", t, {"ACCESS EXCLUSIVE"});
+    sw.step.hazards.push_back({HazardType::AppCompat, "The swap changes the type of " + quote_ident(col) + " to " + nc.type +
+                                                          " and moves it to the end of " + t.str() +
+                                                          "; code must not depend on column order (SELECT *)."});
+    size_t isw = push(std::move(sw), prev);
+    Draft dr = base(ci, Phase::Contract, "drop_column", alter_table(t) + "DROP COLUMN " + quote_ident(old) + ";\n", "drop " + old);
+    annotate(dr, "drop_column", t, {"ACCESS EXCLUSIVE"});
+    push(std::move(dr), isw);
+  }
+
+  void rename_column(size_t ci, const differ::RenameColumn& a) {
+    const auto& oc = a.old_obj;
+    const auto& nc = a.new_obj;
+    const QualName& t = a.table;
+    bool in_place = nc.notes.count("rename-in-place") > 0;
+    std::vector<const schema::Index*> indexes;
+    std::string why;
+    if (!in_place) {
+      why = strategy_of("rename_column", "shadow_column") == "shadow_column" ? copy_blocker(ci, t, oc, indexes)
+                                                                              : "the matrix has no copy strategy for this version";
+      if (why.empty() && !indexes.empty()) why = "index " + indexes.front()->name.str() + " uses the column";
+      if (why.empty() && (oc.type != nc.type || oc.collation != nc.collation)) why = "the column's type changes too";
+    }
+    if (in_place || !why.empty()) {
+      size_t i = direct(ci, a, "rename_column", {t});
+      if (i != npos)
+        out_[i].step.hazards.push_back(
+            {HazardType::AppCompat, "Renames " + quote_ident(oc.name) + " to " + quote_ident(nc.name) + " on " + t.str() +
+                                        " in place: application code that uses the old name breaks at once" +
+                                        (in_place ? " (as `-- seam:rename-in-place` asks)" : " (seam cannot copy the column: " + why + ")") + "."});
+      return;
+    }
+    const auto& ch = cs_.changes[ci];
+    schema::Column c = nc;
+    c.default_expr.reset();
+    c.not_null = false;
+    c.comment.clear();
+    Draft d1 = base(ci, Phase::Expand, "add_column_nullable", alter_table(t) + "ADD COLUMN " + column_def(to_table(t), c) + ";\n",
+                    "new column");
+    d1.needs = ch.deps.needs;
+    d1.needs.push_back(differ::key::rel(t));
+    differ_hazards(d1, ch);
+    annotate(d1, "add_column_nullable", t, {"ACCESS EXCLUSIVE"});
+    size_t i1 = push(std::move(d1));
+    // dual-write both ways: old code writes the old name, new code the new one.
+    QualName fn{t.schema, make_object_name(t.name, nc.name, "seam_sync")};
+    std::string o = "NEW." + quote_ident(oc.name), n = "NEW." + quote_ident(nc.name);
+    std::string body = "BEGIN\n  IF TG_OP = 'INSERT' THEN\n    IF " + n + " IS NULL THEN " + n + " := " + o + ";\n    ELSIF " + o +
+                       " IS NULL THEN " + o + " := " + n + ";\n    END IF;\n  ELSIF " + o + " IS DISTINCT FROM OLD." +
+                       quote_ident(oc.name) + " THEN\n    " + n + " := " + o + ";\n  ELSIF " + n + " IS DISTINCT FROM OLD." +
+                       quote_ident(nc.name) + " THEN\n    " + o + " := " + n + ";\n  END IF;\n  RETURN NEW;\nEND\n";
+    Draft d2 = base(ci, Phase::DualWrite, "create_trigger", sync_function(fn, body) + sync_trigger(fn.name, t, fn),
+                    "dual write trigger");
+    annotate(d2, "create_trigger", t, {"SHARE ROW EXCLUSIVE"});
+    size_t i2 = push(std::move(d2), i1);
+    size_t prev = backfill(ci, t, {{nc.name, quote_ident(oc.name)}},
+                           quote_ident(oc.name) + " IS NOT NULL AND " + quote_ident(nc.name) + " IS NULL", "backfill " + nc.name, i2);
+    std::string chk = make_object_name(t.name, nc.name, "seam_nn");
+    if (nc.not_null) prev = copy_not_null(ci, t, nc.name, chk, prev);
+    std::string s = "SET LOCAL lock_timeout = '" + std::to_string(in_.throttle.lock_timeout_ms) + "ms';\n";
+    s += "DROP TRIGGER " + quote_ident(fn.name) + " ON " + quote_qual(t) + ";\n";
+    s += "DROP FUNCTION " + quote_qual(fn) + "();\n";
+    if (nc.not_null) s += alter_column(t, nc.name) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n";
+    if (has_expr(nc.default_expr)) s += alter_column(t, nc.name) + "SET DEFAULT " + b_expr(expr_text(*nc.default_expr)) + ";\n";
+    s += alter_table(t) + "DROP COLUMN " + quote_ident(oc.name) + ";\n";
+    if (!nc.comment.empty()) s += comment_stmt("COLUMN " + quote_qual(t) + "." + quote_ident(nc.name), nc.comment);
+    Draft dr = base(ci, Phase::Contract, "drop_column", s, "drop " + oc.name);
+    annotate(dr, "drop_column", t, {"ACCESS EXCLUSIVE"});
+    dr.step.hazards.push_back({HazardType::AppCompat, "Old application code must no longer use " + quote_ident(oc.name) +
+                                                          " of " + t.str() + " when its copy " + quote_ident(nc.name) +
+                                                          " replaces it; the renamed column is at the end of the table."});
+    push(std::move(dr), prev);
+  }
+};
+
+}  // namespace
+
+planner::Plan make_plan(const differ::ChangeSet& cs, const schema::Catalog& from, const schema::Catalog& to,
+                        const PlanInput& in) {
+  planner::Plan header;
+  header.seam_version = in.seam_version;
+  header.dialect = "postgres";
+  header.server_version = in.version.str();
+  header.source_fingerprint = in.source_fingerprint;
+  header.desired_fingerprint = in.desired_fingerprint;
+  header.throttle = in.throttle;
+  Planner p(cs, from, to, in);
+  return planner::assemble(p.run(), std::move(header));
+}
+
+}  // namespace seam::pg
