@@ -66,26 +66,37 @@ struct GenTable {
   std::string key_type;
   bool has_name = false, has_email = false, has_status = false, has_created = false,
        has_updated = false, has_deleted = false;
+  bool dropped = false;  // in the changed schema of a pair: left out
   std::vector<std::string> fk_cols;
   std::vector<const GenTable*> fk_refs;
 };
 
 class Generator {
  public:
-  Generator(const GenOptions& o, GenStats& st) : opts_(o), st_(st), rng_(o.seed) {
+  // The changes draw from their own generator (chg_), never from rng_, so
+  // that both schemas of a pair make the same base choices table by table.
+  Generator(const GenOptions& o, GenStats& st)
+      : opts_(o), st_(st), rng_(o.seed), chg_(o.seed ^ 0x6368616e676564ULL) {
     width_ = std::max<int>(4, static_cast<int>(std::to_string(o.tables).size()));
   }
 
   std::string run() {
-    out_ << "-- Synthetic desired-state schema from seam_bench_gen: " << opts_.tables
-         << " tables, seed " << opts_.seed << ".\n-- Generated; do not edit.\n\n";
+    doc_ << "-- Synthetic desired-state schema from seam_bench_gen: " << opts_.tables << " tables, seed "
+         << opts_.seed << (opts_.changed ? ", changed side of a pair" : "") << ".\n-- Generated; do not edit.\n\n";
     preamble();
-    tables_.reserve(static_cast<size_t>(opts_.tables));
-    for (int i = 1; i <= opts_.tables; ++i) table(i);
+    // About one table in fifty is new in the changed schema (its numbers
+    // follow the base tables').
+    const int added = opts_.changed ? std::max(1, opts_.tables / 50) : 0;
+    tables_.reserve(static_cast<size_t>(opts_.tables + added));  // fk_refs point into it
+    for (int i = 1; i <= opts_.tables; ++i) table(i, true);
+    for (int i = 1; i <= added; ++i) {
+      table(opts_.tables + i, false);
+      ++st_.changes.tables_added;
+    }
     // Some foreign keys come last as ALTER TABLE, the way pg_dump and many
     // migration tools write them.
-    if (!late_fks_.str().empty()) out_ << "\n" << late_fks_.str();
-    std::string s = out_.str();
+    if (!late_fks_.str().empty()) doc_ << "\n" << late_fks_.str();
+    std::string s = doc_.str();
     st_.bytes = s.size();
     return s;
   }
@@ -95,27 +106,29 @@ class Generator {
 
   void preamble() {
     for (const char* s : kSchemas) {
-      out_ << "CREATE SCHEMA " << quote_ident(s) << ";\n";
-      out_ << "COMMENT ON SCHEMA " << quote_ident(s) << " IS "
+      doc_ << "CREATE SCHEMA " << quote_ident(s) << ";\n";
+      doc_ << "COMMENT ON SCHEMA " << quote_ident(s) << " IS "
            << quote_literal(std::string("Objects of the ") + s + " area") << ";\n";
       ++st_.schemas;
       ++st_.comments;
     }
-    out_ << "\nCREATE TYPE app.order_status AS ENUM ('pending', 'paid', 'shipped', 'delivered', "
-            "'cancelled');\n"
+    // Changed: a label in the middle of an enum (ALTER TYPE ... ADD VALUE
+    // ... BEFORE, or a recreated type for tools that cannot place it).
+    doc_ << "\nCREATE TYPE app.order_status AS ENUM ('pending', 'paid', 'shipped', 'delivered', "
+         << (opts_.changed ? "'returned', " : "") << "'cancelled');\n"
             "COMMENT ON TYPE app.order_status IS 'Where an order is in its life';\n"
             "CREATE TYPE billing.currency_code AS ENUM ('EUR', 'USD', 'GBP', 'JPY');\n\n"
             "CREATE SEQUENCE billing.document_number_seq START WITH 1000;\n\n";
     st_.comments++;
 
     for (const char* s : kSchemas) {
-      out_ << "CREATE FUNCTION " << quote_ident(s)
+      doc_ << "CREATE FUNCTION " << quote_ident(s)
            << ".touch_updated_at() RETURNS trigger\n"
               "    LANGUAGE plpgsql\n"
               "    AS $$\nBEGIN\n  NEW.updated_at := now();\n  RETURN NEW;\nEND\n$$;\n";
       ++st_.functions;
     }
-    out_ << "COMMENT ON FUNCTION app.touch_updated_at() IS 'Keeps updated_at current';\n"
+    doc_ << "COMMENT ON FUNCTION app.touch_updated_at() IS 'Keeps updated_at current';\n"
             "CREATE FUNCTION app.reject_delete() RETURNS trigger\n"
             "    LANGUAGE plpgsql\n"
             "    AS $$\nBEGIN\n  RAISE EXCEPTION 'rows of % cannot be deleted', TG_TABLE_NAME;\nEND\n$$;\n"
@@ -125,10 +138,22 @@ class Generator {
             "COMMENT ON FUNCTION app.normalize_email(text) IS 'The form e-mail addresses are compared in';\n"
             "CREATE FUNCTION billing.line_total(unit_price numeric, quantity integer DEFAULT 1) "
             "RETURNS numeric\n"
-            "    LANGUAGE sql IMMUTABLE\n"
-            "    AS $$SELECT unit_price * quantity$$;\n\n";
+            "    LANGUAGE sql IMMUTABLE\n";
     st_.functions += 3;
     st_.comments += 2;
+    if (!opts_.changed) {
+      doc_ << "    AS $$SELECT unit_price * quantity$$;\n\n";
+      return;
+    }
+    // Changed: one function's body, one new function.
+    doc_ << "    AS $$SELECT round(unit_price * quantity, 2)$$;\n"
+            "CREATE FUNCTION app.slugify(title text) RETURNS text\n"
+            "    LANGUAGE sql IMMUTABLE STRICT\n"
+            "    AS $$SELECT trim(both '-' from regexp_replace(lower(title), '[^a-z0-9]+', '-', 'g'))$$;\n\n";
+    ++st_.functions;
+    st_.changes.enum_labels_added += 1;
+    st_.changes.functions_changed += 1;
+    st_.changes.functions_added += 1;
   }
 
   std::string table_name(int i) {
@@ -165,8 +190,93 @@ class Generator {
     }
   }
 
-  void table(int i) {
+  // What the changed schema of a pair does to one base table, drawn from
+  // chg_ in the same order for every table. A change that does not fit the
+  // table (no such column) is simply not made; only made changes are counted.
+  struct TableChanges {
+    bool drop_table = false, add_column = false, drop_column = false, retype_column = false,
+         change_default = false, change_not_null = false, add_check = false, add_index = false,
+         drop_index = false, add_trigger = false, drop_trigger = false, comment = false, change_views = false,
+         drop_view = false, add_view = false;
+    int new_column = 0;
+  };
+
+  TableChanges draw_changes() {
+    TableChanges c;
+    c.drop_table = chg_.chance(2);
+    c.add_column = chg_.chance(6);
+    c.new_column = chg_.below(4);
+    c.drop_column = chg_.chance(4);
+    c.retype_column = chg_.chance(4);
+    c.change_default = chg_.chance(3);
+    c.change_not_null = chg_.chance(3);
+    c.add_check = chg_.chance(3);
+    c.add_index = chg_.chance(4);
+    c.drop_index = chg_.chance(3);
+    c.add_trigger = chg_.chance(3);
+    c.drop_trigger = chg_.chance(3);
+    c.comment = chg_.chance(4);
+    c.change_views = chg_.chance(25);
+    c.drop_view = chg_.chance(5);
+    c.add_view = chg_.chance(3);
+    if (c.drop_table) c = TableChanges{.drop_table = true};
+    return c;
+  }
+
+  static bool replace_once(std::string& s, const std::string& from, const std::string& to) {
+    size_t p = s.find(from);
+    if (p == std::string::npos) return false;
+    s.replace(p, from.size(), to);
+    return true;
+  }
+
+  // Column edits of the changed schema; each returns whether it applies to
+  // this column. None of these columns is used by an index, view or check
+  // that would have to change with it.
+  static bool droppable(const std::string& col) {
+    for (const char* c : {"displayName", "description", "view_count", "scores", "client_ip", "weight_kg", "notes",
+                          "is_active"})
+      if (col == c) return true;
+    return false;
+  }
+  static bool retype(const std::string& col, std::string& rest) {
+    if (col == "notes") return replace_once(rest, "varchar(500)", "text");
+    if (col == "displayName") return replace_once(rest, "varchar(120)", "varchar(200)");
+    if (col == "quantity") return replace_once(rest, "integer", "bigint");
+    if (col == "weight_kg") return replace_once(rest, "double precision", "numeric(10,3)");
+    if (col == "description") return replace_once(rest, "text", "varchar(2000)");
+    return false;
+  }
+  static bool change_default(const std::string& col, std::string& rest) {
+    if (col == "description") return replace_once(rest, "DEFAULT ''", "DEFAULT 'none'");
+    if (col == "is_active") return replace_once(rest, "DEFAULT true", "DEFAULT false");
+    if (col == "priority") return replace_once(rest, "DEFAULT 3", "DEFAULT 2");
+    if (col == "view_count") return replace_once(rest, " DEFAULT 0", "");
+    if (col == "kind") return replace_once(rest, "DEFAULT 'standard'", "DEFAULT 'express'");
+    return false;
+  }
+  static bool change_not_null(const std::string& col, std::string& rest) {
+    if (col == "name") return replace_once(rest, " NOT NULL", "");
+    if (col == "email") return replace_once(rest, "text CHECK", "text NOT NULL CHECK");
+    if (col == "notes" || col == "client_ip") {
+      rest += " NOT NULL";
+      return true;
+    }
+    return false;
+  }
+
+  // Table i; `base` is false for the tables only the changed schema has.
+  // Everything goes to a buffer first, since the changed schema may leave
+  // the table out after drawing every choice the base schema draws for it.
+  void table(int i, bool base) {
+    ch_ = opts_.changed && base ? draw_changes() : TableChanges{};
+    index_dropped_ = view_dropped_ = false;
+    out_.str("");
+    late_.str("");
+    const GenStats before = st_;
+
     GenTable g;
+    g.dropped = ch_.drop_table;
     g.name = {kSchemas[rng_.below(static_cast<int>(std::size(kSchemas)))], table_name(i)};
     const std::string tn = g.name.name;  // base for derived object names
     const std::string t = q(g.name);
@@ -174,7 +284,25 @@ class Generator {
     g.key_type = key.type;
 
     std::vector<std::string> defs;
-    auto col = [&](const std::string& name, const std::string& rest) {
+    bool col_dropped = false, col_retyped = false, default_changed = false, not_null_changed = false;
+    auto col = [&](const std::string& name, std::string rest) {
+      if (ch_.drop_column && !col_dropped && droppable(name)) {
+        col_dropped = true;
+        ++st_.changes.columns_dropped;
+        return;
+      }
+      if (ch_.retype_column && !col_retyped && retype(name, rest)) {
+        col_retyped = true;
+        ++st_.changes.columns_retyped;
+      }
+      if (ch_.change_default && !default_changed && change_default(name, rest)) {
+        default_changed = true;
+        ++st_.changes.defaults_changed;
+      }
+      if (ch_.change_not_null && !not_null_changed && change_not_null(name, rest)) {
+        not_null_changed = true;
+        ++st_.changes.not_null_changed;
+      }
       defs.push_back(quote_ident(name) + " " + rest);
       ++st_.columns;
     };
@@ -191,15 +319,22 @@ class Generator {
       if (not_null && std::string(del) == " ON DELETE SET NULL") del = " ON DELETE CASCADE";
       std::string refs = " REFERENCES " + q(ref->name) + (rng_.chance(80) ? " (id)" : "") + del;
       if (rng_.chance(5)) refs += " DEFERRABLE INITIALLY DEFERRED";
-      if (rng_.chance(25)) {
+      bool late = rng_.chance(25);
+      if (ref->dropped) {
+        // The changed schema dropped the referenced table: the column stays,
+        // its foreign key goes with the table.
+        col(c, std::string(ref->key_type) + (not_null ? " NOT NULL" : ""));
+        ++st_.changes.foreign_keys_dropped;
+      } else if (late) {
         // Declared later with ALTER TABLE, named explicitly.
         col(c, std::string(ref->key_type) + (not_null ? " NOT NULL" : ""));
-        late_fks_ << "ALTER TABLE " << t << " ADD CONSTRAINT " << quote_ident(tn + "_" + c + "_fkey")
-                  << " FOREIGN KEY (" << quote_ident(c) << ")" << refs << ";\n";
+        late_ << "ALTER TABLE " << t << " ADD CONSTRAINT " << quote_ident(tn + "_" + c + "_fkey")
+              << " FOREIGN KEY (" << quote_ident(c) << ")" << refs << ";\n";
+        ++st_.foreign_keys;
       } else {
         col(c, std::string(ref->key_type) + (not_null ? " NOT NULL" : "") + refs);
+        ++st_.foreign_keys;
       }
-      ++st_.foreign_keys;
       g.fk_cols.push_back(c);
       g.fk_refs.push_back(ref);
     }
@@ -282,6 +417,14 @@ class Generator {
       col("deleted_at", "timestamptz");
       g.has_deleted = true;
     }
+    if (ch_.add_column) {
+      static const char* const kNew[][2] = {{"archived_at", "timestamptz"},
+                                            {"version", "integer NOT NULL DEFAULT 1"},
+                                            {"metadata", "jsonb"},
+                                            {"locale", "varchar(8) NOT NULL DEFAULT 'en'"}};
+      col(kNew[ch_.new_column][0], kNew[ch_.new_column][1]);
+      ++st_.changes.columns_added;
+    }
 
     // Table constraints.
     if (has_period) {
@@ -293,6 +436,11 @@ class Generator {
       defs.push_back("UNIQUE (" + quote_ident(g.fk_cols[0]) + ", name)");
       ++st_.uniques;
     }
+    if (ch_.add_check && g.has_name) {
+      defs.push_back("CONSTRAINT " + quote_ident(tn + "_name_length_check") + " CHECK (char_length(name) <= 200)");
+      ++st_.checks;
+      ++st_.changes.checks_added;
+    }
 
     out_ << "CREATE TABLE " << t << " (\n";
     for (size_t k = 0; k < defs.size(); ++k)
@@ -303,8 +451,16 @@ class Generator {
     if (rng_.chance(60)) {
       std::string what = std::string(i % 7 == 0 ? "A customer's " : "Synthetic ") + "table " +
                          std::to_string(i) + " of " + std::to_string(opts_.tables);
+      if (ch_.comment) {
+        what += ", revised";
+        ++st_.changes.comments_changed;
+      }
       out_ << "COMMENT ON TABLE " << t << " IS " << quote_literal(what) << ";\n";
       ++st_.comments;
+    } else if (ch_.comment) {
+      out_ << "COMMENT ON TABLE " << t << " IS " << quote_literal("Table " + std::to_string(i) + ", described") << ";\n";
+      ++st_.comments;
+      ++st_.changes.comments_changed;
     }
     if (g.has_name && rng_.chance(30)) {
       out_ << "COMMENT ON COLUMN " << t << ".name IS 'Shown to users';\n";
@@ -312,12 +468,35 @@ class Generator {
     }
 
     indexes(g, has_tags, has_payload);
+    if (ch_.add_index) {
+      if (g.has_name)
+        index(g, "name_lower_idx", " (lower(name))");
+      else if (g.has_created)
+        index(g, "created_brin_idx", " USING brin (created_at)");
+      else
+        index(g, "id_hash_idx", " USING hash (id)");
+      ++st_.changes.indexes_added;
+    }
     triggers(g);
     views(g);
+
+    if (g.dropped) {
+      st_ = before;
+      ++st_.changes.tables_dropped;
+    } else {
+      doc_ << out_.str();
+      late_fks_ << late_.str();
+    }
     tables_.push_back(std::move(g));
   }
 
   void index(const GenTable& g, const std::string& suffix, const std::string& rest, bool unique = false) {
+    // The changed schema drops the table's first index (not the commented one).
+    if (ch_.drop_index && !index_dropped_ && suffix != "name_idx") {
+      index_dropped_ = true;
+      ++st_.changes.indexes_dropped;
+      return;
+    }
     out_ << "CREATE " << (unique ? "UNIQUE " : "") << "INDEX " << quote_ident(g.name.name + "_" + suffix)
          << " ON " << q(g.name) << rest << ";\n";
     ++st_.indexes;
@@ -360,12 +539,17 @@ class Generator {
 
   void triggers(const GenTable& g) {
     const std::string& tn = g.name.name;
-    if (g.has_updated && rng_.chance(60)) {
+    const bool touch = g.has_updated && rng_.chance(60);
+    const bool when = touch && rng_.chance(30);
+    if (touch && ch_.drop_trigger) {
+      ++st_.changes.triggers_dropped;
+    } else if (touch || (g.has_updated && ch_.add_trigger)) {
       out_ << "CREATE TRIGGER " << quote_ident(tn + "_touch") << " BEFORE UPDATE ON " << q(g.name)
            << " FOR EACH ROW";
-      if (rng_.chance(30)) out_ << " WHEN (OLD.* IS DISTINCT FROM NEW.*)";
+      if (when) out_ << " WHEN (OLD.* IS DISTINCT FROM NEW.*)";
       out_ << " EXECUTE FUNCTION " << quote_ident(g.name.schema) << ".touch_updated_at();\n";
       ++st_.triggers;
+      if (!touch) ++st_.changes.triggers_added;
     }
     if (rng_.chance(3)) {
       out_ << "CREATE TRIGGER " << quote_ident(tn + "_no_delete") << " BEFORE DELETE ON " << q(g.name)
@@ -374,41 +558,73 @@ class Generator {
     }
   }
 
+  // Whether the changed schema drops this view (the table's first one).
+  bool view_dropped() {
+    if (!ch_.drop_view || view_dropped_) return false;
+    view_dropped_ = true;
+    ++st_.changes.views_dropped;
+    return true;
+  }
+
   void views(const GenTable& g) {
     const std::string& tn = g.name.name;
     const std::string t = q(g.name);
-    if (g.has_deleted && g.has_name && rng_.chance(40)) {
+    const bool change = ch_.change_views;
+    if (g.has_deleted && g.has_name && rng_.chance(40) && !view_dropped()) {
+      // Changed: one more output column at the end (CREATE OR REPLACE can do that).
       QualName v{g.name.schema, tn + "_live"};
       out_ << "CREATE VIEW " << q(v) << " AS\n    SELECT id, name" << (g.has_created ? ", created_at" : "")
-           << "\n    FROM " << t << "\n    WHERE deleted_at IS NULL;\n";
+           << (change ? ", lower(name) AS name_key" : "") << "\n    FROM " << t << "\n    WHERE deleted_at IS NULL;\n";
       out_ << "COMMENT ON VIEW " << q(v) << " IS 'Rows not deleted';\n";
       ++st_.views;
       ++st_.comments;
+      if (change) ++st_.changes.views_changed;
     }
     if (!g.fk_refs.empty() && rng_.chance(10)) {
       const GenTable* ref = g.fk_refs[0];
-      QualName v{g.name.schema, tn + "_with_" + lower(ref->name.name)};
-      if (v.name.size() > 63) v.name = tn + "_joined";
-      out_ << "CREATE VIEW " << q(v) << " AS\n    SELECT c.id, " << (g.has_name ? "c.name, " : "")
-           << "r.id AS ref_id" << (ref->has_name ? ", r.name AS ref_name" : "") << "\n    FROM " << t
-           << " c\n    JOIN " << q(ref->name) << " r ON r.id = c." << quote_ident(g.fk_cols[0]) << ";\n";
-      ++st_.views;
+      if (ref->dropped) {
+        ++st_.changes.views_dropped;  // it read the dropped table
+      } else if (!view_dropped()) {
+        // Changed: an outer join instead of an inner one.
+        QualName v{g.name.schema, tn + "_with_" + lower(ref->name.name)};
+        if (v.name.size() > 63) v.name = tn + "_joined";
+        out_ << "CREATE VIEW " << q(v) << " AS\n    SELECT c.id, " << (g.has_name ? "c.name, " : "")
+             << "r.id AS ref_id" << (ref->has_name ? ", r.name AS ref_name" : "") << "\n    FROM " << t << " c\n    "
+             << (change ? "LEFT JOIN " : "JOIN ") << q(ref->name) << " r ON r.id = c." << quote_ident(g.fk_cols[0])
+             << ";\n";
+        ++st_.views;
+        if (change) ++st_.changes.views_changed;
+      }
     }
-    if (g.has_status && rng_.chance(10)) {
+    if (g.has_status && rng_.chance(10) && !view_dropped()) {
+      // Changed: cancelled orders no longer counted.
       QualName v{g.name.schema, tn + "_by_status"};
       out_ << "CREATE VIEW " << q(v) << " AS\n    SELECT status, count(*) AS n\n    FROM " << t
-           << "\n    GROUP BY status;\n";
+           << (change ? "\n    WHERE status <> 'cancelled'" : "") << "\n    GROUP BY status;\n";
       ++st_.views;
+      if (change) ++st_.changes.views_changed;
+    }
+    if (ch_.add_view && g.has_created) {
+      QualName v{g.name.schema, tn + "_recent"};
+      out_ << "CREATE VIEW " << q(v) << " AS\n    SELECT id, created_at\n    FROM " << t
+           << "\n    WHERE created_at > now() - interval '30 days';\n";
+      ++st_.views;
+      ++st_.changes.views_added;
     }
   }
 
   const GenOptions& opts_;
   GenStats& st_;
   Rng rng_;
+  Rng chg_;  // the changed schema's own choices
   int width_ = 4;
-  std::ostringstream out_;
-  std::ostringstream late_fks_;
+  std::ostringstream doc_;       // the whole text
+  std::ostringstream out_;       // the current table's statements
+  std::ostringstream late_;      // the current table's late foreign keys
+  std::ostringstream late_fks_;  // every table's, written last
   std::vector<GenTable> tables_;
+  TableChanges ch_;  // for the current table
+  bool index_dropped_ = false, view_dropped_ = false;
 };
 
 }  // namespace
