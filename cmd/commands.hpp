@@ -11,9 +11,9 @@ namespace seam::cmd {
 enum Exit : int {
   kOk = 0,
   kError = 1,        // runtime failure: database unreachable, server error
-  kDifferences = 2,  // `diff --exit-code` found differences; lint found forbidden hazards
+  kDifferences = 2,  // `diff --exit-code` found differences; `lint` found hazards the policy forbids
   kUsage = 64,       // bad flags or arguments
-  kInput = 65,       // bad desired-state SQL (file:line:col in the message)
+  kInput = 65,       // bad input file: desired-state SQL, plan, seam.yaml (file:line:col in the message)
   kUnsupported = 69, // the input asks for something seam does not support (yet)
 };
 
@@ -21,5 +21,6 @@ void register_dev(CLI::App& app);
 void register_inspect(CLI::App& app);
 void register_diff(CLI::App& app);
 void register_compat(CLI::App& app);
+void register_lint(CLI::App& app);
 
 }  // namespace seam::cmd

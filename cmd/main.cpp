@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   seam::cmd::register_inspect(app);
   seam::cmd::register_diff(app);
   seam::cmd::register_compat(app);
+  seam::cmd::register_lint(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
