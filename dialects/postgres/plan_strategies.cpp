@@ -724,26 +724,56 @@ class Planner {
     return push(std::move(d), after);
   }
 
-  // Is column `col` of t concerned by another change of the set (its
-  // table's indexes, constraints or views, the same column)? Then the copy
-  // strategies step aside.
-  bool touched_elsewhere(size_t self, const QualName& t, const std::vector<std::string>& cols) const {
+  // Does SQL text mention `word` as a whole identifier (quoted or not)?
+  static bool mentions(const std::string& text, const std::string& word) {
+    for (size_t p = text.find(word); p != std::string::npos; p = text.find(word, p + 1)) {
+      auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+      bool before = p == 0 || !ident(text[p - 1]);
+      bool after = p + word.size() >= text.size() || !ident(text[p + word.size()]);
+      if (before && after) return true;
+    }
+    return false;
+  }
+  static bool index_mentions(const schema::Index& ix, const std::string& col) {
+    for (const auto& e : ix.elems)
+      if (e.column == col || (e.expr && mentions(e.expr->text, col))) return true;
+    for (const auto& c : ix.include)
+      if (c == col) return true;
+    return ix.where && mentions(ix.where->text, col);
+  }
+  static bool constraint_mentions(const schema::Constraint& k, const std::string& col) {
+    if (std::find(k.columns.begin(), k.columns.end(), col) != k.columns.end()) return true;
+    if (std::find(k.include.begin(), k.include.end(), col) != k.include.end()) return true;
+    for (const auto& e : k.elems)
+      if (e.column == col || (e.expr && mentions(e.expr->text, col))) return true;
+    return (k.check && mentions(k.check->text, col)) || (k.where && mentions(k.where->text, col));
+  }
+
+  // Is column `col` of t concerned by another change of the set (an index
+  // or constraint over it, a view of the table, the same column)? Then the
+  // copy strategies step aside: those objects would follow the old column.
+  bool touched_elsewhere(size_t self, const QualName& t, const std::string& col) const {
     for (size_t i = 0; i < cs_.changes.size(); ++i) {
       if (i == self) continue;
       bool hit = std::visit(
           [&](const auto& c) -> bool {
             using T = std::decay_t<decltype(c)>;
             if constexpr (std::is_same_v<T, differ::AddIndex> || std::is_same_v<T, differ::DropIndex>)
-              return c.obj.table == t;
+              return c.obj.table == t && index_mentions(c.obj, col);
             else if constexpr (std::is_same_v<T, differ::AddConstraint> || std::is_same_v<T, differ::DropConstraint>)
-              return c.table == t;
+              return (c.table == t && constraint_mentions(c.obj, col)) ||
+                     (c.obj.kind == schema::ConstraintKind::ForeignKey && c.obj.ref_table == t &&
+                      std::find(c.obj.ref_columns.begin(), c.obj.ref_columns.end(), col) != c.obj.ref_columns.end());
             else if constexpr (std::is_same_v<T, differ::SetDefault> || std::is_same_v<T, differ::SetNotNull> ||
                                std::is_same_v<T, differ::AlterIdentity> || std::is_same_v<T, differ::AlterColumnType> ||
                                std::is_same_v<T, differ::RenameColumn>)
-              return c.table == t && (std::find(cols.begin(), cols.end(), c.new_obj.name) != cols.end() ||
-                                      std::find(cols.begin(), cols.end(), c.old_obj.name) != cols.end());
-            else if constexpr (std::is_same_v<T, differ::ReplaceView> || std::is_same_v<T, differ::DropView>)
-              return true;
+              return c.table == t && (c.new_obj.name == col || c.old_obj.name == col);
+            else if constexpr (std::is_same_v<T, differ::AddView>)
+              return mentions(c.obj.query.text, t.name);
+            else if constexpr (std::is_same_v<T, differ::ReplaceView>)
+              return mentions(c.new_obj.query.text, t.name) || mentions(c.old_obj.query.text, t.name);
+            else if constexpr (std::is_same_v<T, differ::AddTrigger>)
+              return c.obj.table == t;
             else
               return false;
           },
@@ -767,8 +797,7 @@ class Planner {
     for (const auto& k : tb->constraints) {
       if (std::find(k.columns.begin(), k.columns.end(), col.name) != k.columns.end())
         return "constraint " + quote_ident(k.name) + " uses the column";
-      if (k.check && k.check->text.find(col.name) != std::string::npos)
-        return "constraint " + quote_ident(k.name) + " may use the column";
+      if (constraint_mentions(k, col.name)) return "constraint " + quote_ident(k.name) + " uses the column";
     }
     for (const auto& [n, other] : from_.tables)
       for (const auto& k : other.constraints)
@@ -776,7 +805,7 @@ class Planner {
             std::find(k.ref_columns.begin(), k.ref_columns.end(), col.name) != k.ref_columns.end())
           return "foreign key " + quote_ident(k.name) + " on " + n.str() + " references the column";
     for (const auto& [n, v] : from_.views)
-      if (std::find(v.deps.begin(), v.deps.end(), t) != v.deps.end() || v.query.text.find(t.name) != std::string::npos)
+      if (std::find(v.deps.begin(), v.deps.end(), t) != v.deps.end() || mentions(v.query.text, t.name))
         return "view " + n.str() + " reads the table (seam does not recreate views around the swap yet)";
     for (const auto& [n, tr] : from_.triggers)
       if (n.first == t) return "trigger " + quote_ident(tr.name) + " on the table may use the column";
@@ -797,7 +826,7 @@ class Planner {
       if (!plain) return "index " + n.str() + " uses the column in an expression or predicate";
       indexes.push_back(&ix);
     }
-    if (touched_elsewhere(ci, t, {col.name}))
+    if (touched_elsewhere(ci, t, col.name))
       return "other changes in this plan concern the same table's indexes, constraints or views, or the column itself";
     return "";
   }
