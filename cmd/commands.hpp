@@ -15,6 +15,7 @@ enum Exit : int {
   kUsage = 64,       // bad flags or arguments
   kInput = 65,       // bad input file: desired-state SQL, plan, seam.yaml (file:line:col in the message)
   kUnsupported = 69, // the input asks for something seam does not support (yet)
+  kBusy = 75,        // `apply`: another applier holds the lease (EX_TEMPFAIL: try again later)
 };
 
 void register_dev(CLI::App& app);
@@ -22,5 +23,7 @@ void register_inspect(CLI::App& app);
 void register_diff(CLI::App& app);
 void register_compat(CLI::App& app);
 void register_lint(CLI::App& app);
+void register_apply(CLI::App& app);
+void register_jobs(CLI::App& app);
 
 }  // namespace seam::cmd

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   seam::cmd::register_diff(app);
   seam::cmd::register_compat(app);
   seam::cmd::register_lint(app);
+  seam::cmd::register_apply(app);
+  seam::cmd::register_jobs(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,138 @@
+// `seam apply PLAN --db URL`: runs a plan file through the executor
+// (executor/apply.hpp) with the job ledger in the target database.
+//
+// Exit codes: 0 the job is done, waits at a checkpoint (the message says how
+// to approve) or stopped after --through; 1 a step failed (the job can be
+// resumed: run the same command again), the lease was lost, or another error;
+// 2 the database drifted since the plan was made; 75 another applier holds
+// the lease (the message names it).
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cmd/commands.hpp"
+#include "executor/apply.hpp"
+#include "executor/lease.hpp"
+#include "planner/plan_yaml.hpp"
+#include "schema/errors.hpp"
+
+namespace seam::cmd {
+
+namespace {
+
+struct ApplyArgs {
+  std::string plan_path, db, ledger_schema = executor::kDefaultLedgerSchema, through, log_format = "text";
+  std::optional<int64_t> lock_timeout, statement_timeout, batch_size, target_batch_ms, max_replica_lag_ms;
+  std::optional<int> max_retries;
+  std::optional<double> rows_per_second;
+  int64_t sleep_ms = 0, lease_ttl_ms = 30000;
+};
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+int run_apply(const ApplyArgs& a) {
+  std::ifstream in(a.plan_path, std::ios::binary);
+  if (!in) throw InputError(a.plan_path + ": cannot read the plan file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  planner::Plan plan = planner::plan_from_yaml(text, a.plan_path);
+
+  executor::ApplyOptions o;
+  o.url = a.db;
+  o.ledger.schema = a.ledger_schema;
+  o.plan_text = text;
+  o.plan_fingerprint = planner::plan_fingerprint(plan);
+  if (!a.through.empty()) {
+    try {
+      o.through = planner::phase_from_string(a.through);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(std::string("--through: ") + e.what());
+    }
+  }
+  o.lock_timeout_ms = a.lock_timeout;
+  o.statement_timeout_ms = a.statement_timeout;
+  o.batch_size = a.batch_size;
+  o.target_batch_ms = a.target_batch_ms;
+  o.max_replica_lag_ms = a.max_replica_lag_ms;
+  o.max_retries = a.max_retries;
+  o.rows_per_second = a.rows_per_second;
+  o.sleep_ms = a.sleep_ms;
+  o.lease_ttl_ms = a.lease_ttl_ms;
+  bool json = a.log_format == "json";
+  o.on_event = [json](const executor::Event& e) {
+    if (json)
+      std::cout << "{\"ts\": " << executor::json_str(utc_now()) << ", \"kind\": " << executor::json_str(e.kind)
+                << ", \"step\": " << executor::json_str(e.step) << ", \"message\": " << executor::json_str(e.message)
+                << ", \"detail\": " << (e.detail.empty() ? "{}" : e.detail) << "}" << std::endl;
+    else
+      std::cout << "seam: " << e.message << std::endl;
+  };
+  try {
+    auto r = executor::apply(plan, o);
+    if (json)
+      std::cout << "{\"ts\": " << executor::json_str(utc_now()) << ", \"kind\": \"result\", \"job\": " << r.job
+                << ", \"state\": " << executor::json_str(r.state) << ", \"message\": " << executor::json_str(r.message)
+                << "}" << std::endl;
+    else
+      std::cout << "seam: " << r.message << std::endl;
+    if (r.state == "failed" || r.state == "cancelled") {
+      std::cerr << "seam: " << r.message << "\n";
+      return kError;
+    }
+    return kOk;
+  } catch (const executor::LeaseHeldError& e) {
+    std::cerr << "seam: " << e.what() << "\n";
+    return kBusy;
+  } catch (const executor::DriftError& e) {
+    std::cerr << "seam: " << e.what() << "\n";
+    return kDifferences;
+  } catch (const executor::FencedError& e) {
+    std::cerr << "seam: " << e.what() << "\n";
+    return kError;
+  }
+}
+
+}  // namespace
+
+void register_apply(CLI::App& app) {
+  auto a = std::make_shared<ApplyArgs>();
+  CLI::App* sub = app.add_subcommand("apply", "Apply a plan file, resumably, with a job ledger in the database");
+  sub->add_option("plan", a->plan_path, "Plan file written by `seam plan` (YAML)")->required();
+  sub->add_option("--db", a->db, "Connection URL of the target database")->required();
+  sub->add_option("--ledger-schema", a->ledger_schema, "Schema of the job ledger (default seam)");
+  sub->add_option("--through", a->through, "Stop after this phase: expand, dual-write or backfill")
+      ->check(CLI::IsMember({"expand", "dual-write", "backfill"}));
+  sub->add_option("--lock-timeout", a->lock_timeout, "lock_timeout of every step, ms (default: the plan's)");
+  sub->add_option("--statement-timeout", a->statement_timeout, "statement_timeout of every step, ms (0 = none)");
+  sub->add_option("--max-retries", a->max_retries, "Lock-timeout retries per step before the job stops");
+  sub->add_option("--batch-size", a->batch_size, "Backfill rows per batch");
+  sub->add_option("--max-rows-per-second", a->rows_per_second, "Backfill rate limit (0 = none)");
+  sub->add_option("--target-batch-ms", a->target_batch_ms, "Adapt the batch size toward this duration (0 = fixed)");
+  sub->add_option("--sleep-ms", a->sleep_ms, "Pause between backfill batches, ms");
+  sub->add_option("--max-replica-lag-ms", a->max_replica_lag_ms, "Pause the backfill while replica lag is above this");
+  sub->add_option("--lease-ttl-ms", a->lease_ttl_ms,
+                  "A heartbeat older than this lets another applier take the lease over (default 30000)");
+  sub->add_option("--log-format", a->log_format, "text or json (one JSON object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  sub->callback([a] {
+    int rc = run_apply(*a);
+    if (rc != kOk) std::exit(rc);
+  });
+}
+
+}  // namespace seam::cmd

@@ -1,0 +1,86 @@
+// `seam jobs list|show|pause|resume|cancel|approve|rollback --db URL`: the job
+// ledger seen and steered by an operator (executor/control.hpp,
+// executor/rollback.hpp). docs/runbook.md walks through each.
+#include <iostream>
+
+#include "cmd/commands.hpp"
+#include "dialects/postgres/conn.hpp"
+#include "executor/control.hpp"
+#include "executor/rollback.hpp"
+
+namespace seam::cmd {
+
+namespace {
+
+struct JobsArgs {
+  std::string db, ledger_schema = executor::kDefaultLedgerSchema, checkpoint;
+  int64_t job = 0;
+  int events = 20;
+};
+
+}  // namespace
+
+void register_jobs(CLI::App& app) {
+  auto a = std::make_shared<JobsArgs>();
+  CLI::App* jobs = app.add_subcommand("jobs", "List, inspect and steer the jobs of `seam apply`");
+  jobs->require_subcommand(1);
+  auto common = [a](CLI::App* s, bool with_job) {
+    s->add_option("--db", a->db, "Connection URL of the target database")->required();
+    s->add_option("--ledger-schema", a->ledger_schema, "Schema of the job ledger (default seam)");
+    if (with_job) s->add_option("job", a->job, "Job id (`seam jobs list`)")->required();
+  };
+  auto ledger = [a] {
+    executor::Ledger l;
+    l.schema = a->ledger_schema;
+    return l;
+  };
+  CLI::App* list = jobs->add_subcommand("list", "Every job in the ledger");
+  common(list, false);
+  list->callback([a, ledger] {
+    auto c = pg::connect(a->db);
+    std::cout << executor::list_jobs(*c, ledger());
+  });
+  CLI::App* show = jobs->add_subcommand("show", "A job: steps, backfill progress, blockers, recent events");
+  common(show, true);
+  show->add_option("--events", a->events, "How many recent events to show (default 20)");
+  show->callback([a, ledger] {
+    auto c = pg::connect(a->db);
+    std::cout << executor::show_job(*c, ledger(), a->job, a->events);
+  });
+  CLI::App* pause = jobs->add_subcommand("pause", "Pause a job at its next safe point");
+  common(pause, true);
+  pause->callback([a, ledger] {
+    auto c = pg::connect(a->db);
+    std::cout << "seam: " << executor::pause_job(*c, ledger(), a->job) << "\n";
+  });
+  CLI::App* resume = jobs->add_subcommand("resume", "Clear a job's pause flag");
+  common(resume, true);
+  resume->callback([a, ledger] {
+    auto c = pg::connect(a->db);
+    std::cout << "seam: " << executor::resume_job(*c, ledger(), a->job) << "\n";
+  });
+  CLI::App* cancel = jobs->add_subcommand("cancel", "Stop a job at its next safe point");
+  common(cancel, true);
+  cancel->callback([a, ledger] {
+    auto c = pg::connect(a->db);
+    std::cout << "seam: " << executor::cancel_job(*c, ledger(), a->job) << "\n";
+  });
+  CLI::App* approve = jobs->add_subcommand("approve", "Approve the checkpoint a job waits at");
+  common(approve, true);
+  approve->add_option("--checkpoint", a->checkpoint, "Checkpoint step id (default: the one it waits at)");
+  approve->callback([a, ledger] {
+    auto c = pg::connect(a->db);
+    std::cout << "seam: " << executor::approve_job(*c, ledger(), a->job, a->checkpoint) << "\n";
+  });
+  CLI::App* rollback = jobs->add_subcommand("rollback", "Undo a job's expand phase (before contract started)");
+  common(rollback, true);
+  rollback->callback([a, ledger] {
+    executor::RollbackOptions o;
+    o.url = a->db;
+    o.ledger = ledger();
+    o.on_event = [](const std::string& msg) { std::cout << "seam: " << msg << std::endl; };
+    std::cout << "seam: " << executor::rollback_job(a->job, o) << "\n";
+  });
+}
+
+}  // namespace seam::cmd
