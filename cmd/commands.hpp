@@ -21,6 +21,7 @@ enum Exit : int {
 void register_dev(CLI::App& app);
 void register_inspect(CLI::App& app);
 void register_diff(CLI::App& app);
+void register_plan(CLI::App& app);
 void register_compat(CLI::App& app);
 void register_lint(CLI::App& app);
 void register_apply(CLI::App& app);

@@ -7,13 +7,12 @@
 #include <iostream>
 
 #include "cmd/commands.hpp"
+#include "cmd/desired.hpp"
 #include "dialects/postgres/conn.hpp"
-#include "dialects/postgres/devdb.hpp"
 #include "dialects/postgres/inspect.hpp"
 #include "dialects/postgres/render_change.hpp"
 #include "differ/diff.hpp"
 #include "schema/errors.hpp"
-#include "schema/load.hpp"
 
 namespace seam::cmd {
 
@@ -26,17 +25,7 @@ struct DiffArgs {
 };
 
 int run_diff(const DiffArgs& a) {
-  schema::Catalog desired;
-  if (!a.dev_url.empty()) {
-    std::vector<schema::SqlFile> files;
-    for (const auto& p : schema::list_sql_files(a.schema_path)) files.push_back(schema::read_sql_file(p, p));
-    desired = pg::load_via_dev(files, a.dev_url);
-  } else {
-    auto r = schema::load_path(a.schema_path);
-    if (!a.quiet_warnings)
-      for (const auto& w : r.warnings) std::cerr << "seam: warning: " << w << "\n";
-    desired = std::move(r.catalog);
-  }
+  schema::Catalog desired = load_desired(a.schema_path, a.dev_url, a.quiet_warnings);
   auto conn = pg::connect(a.db);
   schema::Catalog live = pg::inspect(*conn);
   if (!a.quiet_warnings)

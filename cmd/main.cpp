@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   seam::cmd::register_dev(app);
   seam::cmd::register_inspect(app);
   seam::cmd::register_diff(app);
+  seam::cmd::register_plan(app);
   seam::cmd::register_compat(app);
   seam::cmd::register_lint(app);
   seam::cmd::register_apply(app);

@@ -1,0 +1,97 @@
+// `seam plan --db URL --schema PATH [--dev-url URL] [--format yaml|json|md|sql]
+// [--out FILE] [--server-version V] [--config seam.yaml] [--exit-code]`:
+// the zero-downtime plan that takes the live database to the desired state
+// (dialects/postgres/plan.hpp, docs/planner.md). The live catalog, the
+// server's version and the tables' statistics come from the connection;
+// --server-version plans for another version (a staging copy on a newer
+// major, say). The plan is always rendered in the chosen format - in sync
+// gives an empty plan document (no steps) - and exits 0; with --exit-code a
+// non-empty plan exits 2. Hazard counts go to stderr unless --no-warnings.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "cmd/commands.hpp"
+#include "cmd/desired.hpp"
+#include "compat-matrix/matrix.hpp"
+#include "dialects/postgres/conn.hpp"
+#include "dialects/postgres/fingerprint.hpp"
+#include "dialects/postgres/inspect.hpp"
+#include "dialects/postgres/plan.hpp"
+#include "differ/diff.hpp"
+#include "planner/config.hpp"
+#include "planner/plan_render.hpp"
+#include "planner/plan_yaml.hpp"
+#include "schema/errors.hpp"
+
+namespace seam::cmd {
+
+namespace {
+
+struct PlanArgs {
+  std::string db, schema_path, dev_url, format = "yaml", out, server_version, config;
+  bool exit_code = false;
+  bool quiet_warnings = false;
+};
+
+std::string render(const planner::Plan& p, const std::string& format) {
+  if (format == "yaml") return planner::to_yaml(p);
+  if (format == "json") return planner::to_json(p);
+  if (format == "md") return planner::to_markdown(p);
+  return planner::to_sql(p);
+}
+
+int run_plan(const PlanArgs& a) {
+  schema::Catalog desired = load_desired(a.schema_path, a.dev_url, a.quiet_warnings);
+  auto conn = pg::connect(a.db);
+  schema::Catalog live = pg::inspect(*conn);
+  if (!a.quiet_warnings)
+    for (const auto& u : live.unsupported)
+      std::cerr << "seam: warning: " << u << " (in the database; seam leaves it alone)\n";
+
+  pg::PlanInput in;
+  in.version = compat::Version::parse(a.server_version.empty() ? std::to_string(conn->server_version()) : a.server_version);
+  in.matrix = &compat::builtin("postgres");
+  in.stats = pg::table_stats(*conn);
+  if (!a.config.empty()) in.throttle = planner::load_config(a.config).throttle;
+  in.seam_version = SEAM_VERSION;
+  in.source_fingerprint = pg::catalog_fingerprint(live);
+  in.desired_fingerprint = pg::catalog_fingerprint(desired);
+
+  planner::Plan plan = pg::make_plan(differ::diff(live, desired, {}), live, desired, in);
+  std::string text = render(plan, a.format);
+  if (a.out.empty()) {
+    std::cout << text << std::flush;
+  } else {
+    std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
+    if (!f || !(f << text) || !f.flush()) throw std::runtime_error("cannot write the plan to " + a.out);
+  }
+  if (!a.quiet_warnings)
+    for (const auto& [type, n] : plan.summary.hazard_counts)
+      std::cerr << "seam: " << n << " step hazard" << (n == 1 ? "" : "s") << " of type " << type << "\n";
+  return a.exit_code && !plan.empty() ? kDifferences : kOk;
+}
+
+}  // namespace
+
+void register_plan(CLI::App& app) {
+  auto args = std::make_shared<PlanArgs>();
+  CLI::App* sub = app.add_subcommand("plan", "Plan online steps (expand, dual-write, backfill, contract) to the desired state");
+  sub->add_option("--db", args->db, "Connection URL of the live database")->required();
+  sub->add_option("--schema", args->schema_path, "Desired-state .sql file or directory")->required();
+  sub->add_option("--dev-url", args->dev_url,
+                  "Load the desired state through a scratch database on this server (needed for PostgreSQL 16+ syntax)");
+  sub->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"yaml", "json", "md", "sql"}));
+  sub->add_option("--out", args->out, "Write the plan to this file instead of stdout");
+  sub->add_option("--server-version", args->server_version,
+                  "Plan for this PostgreSQL version (\"16\", \"14.4\") instead of the connected server's");
+  sub->add_option("--config", args->config, "seam.yaml whose throttle defaults go into the plan");
+  sub->add_flag("--exit-code", args->exit_code, "Exit 2 when the plan has steps");
+  sub->add_flag("--no-warnings", args->quiet_warnings, "Do not print warnings and hazard counts on stderr");
+  sub->callback([args] {
+    int rc = run_plan(*args);
+    if (rc != kOk) std::exit(rc);
+  });
+}
+
+}  // namespace seam::cmd
