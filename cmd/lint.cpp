@@ -65,7 +65,9 @@ int run_lint(const LintArgs& a) {
     std::cout << o;
   } else {
     for (const auto& f : findings) {
-      std::cout << to_string(f.level) << (f.level == planner::Level::Error ? "  " : "   ") << one_line(f.step)
+      std::string level = to_string(f.level);
+      level.resize(7, ' ');  // "error  ", "warn   ", "allow  "
+      std::cout << level << one_line(f.step)
                 << "  " << to_string(f.hazard) << ": " << one_line(f.message);
       if (!f.reason.empty())
         std::cout << " (" << to_string(f.policy_level) << " by policy, allowed: " << one_line(f.reason) << ")";
