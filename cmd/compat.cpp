@@ -24,16 +24,20 @@ void run_compat(const CompatArgs& a) {
   const compat::Matrix& m = compat::builtin(a.dialect);
   std::optional<compat::Version> v;
   if (!a.version.empty()) v = compat::Version::parse(a.version);
-  std::cout << (a.format == "yaml" ? compat::render_yaml(m, v) : compat::render_markdown(m, v)) << std::flush;
+  std::cout << (a.format == "yaml" ? compat::render_yaml(m, v) : compat::render_markdown(m, v))
+            << std::flush;
 }
 
 }  // namespace
 
 void register_compat(CLI::App& app) {
   auto args = std::make_shared<CompatArgs>();
-  CLI::App* sub = app.add_subcommand("compat", "Print the DDL compatibility matrix (locks, rewrites, strategies)");
-  sub->add_option("--dialect", args->dialect, "Database dialect (default postgres)")->capture_default_str();
-  sub->add_option("--version", args->version, "Only the entries covering this server version (e.g. 16 or 16.4)")
+  CLI::App* sub = app.add_subcommand(
+      "compat", "Print the DDL compatibility matrix (locks, rewrites, strategies)");
+  sub->add_option("--dialect", args->dialect, "Database dialect (default postgres)")
+      ->capture_default_str();
+  sub->add_option("--version", args->version,
+                  "Only the entries covering this server version (e.g. 16 or 16.4)")
       ->check([](const std::string& s) {
         try {
           compat::Version::parse(s);
