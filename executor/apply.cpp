@@ -336,7 +336,9 @@ void Runner::run_sql_step(const Step& s, bool reconcile) {
     bool lock_timeout = false;
     WaitInfo waited;
     {
-      WaitWatcher watcher(o_.url, work_pid, 200, [&](const WaitInfo& w) {
+      // Sample several times per lock_timeout so a short wait is seen too.
+      int interval = static_cast<int>(std::clamp<int64_t>(lim_.lock_timeout_ms / 4, 20, 200));
+      WaitWatcher watcher(o_.url, work_pid, interval, [&](const WaitInfo& w) {
         // From the watcher's thread, on its own connection: fenced too.
         auto c = pg::connect(o_.url);
         pqxx::work tx(*c);
@@ -673,6 +675,10 @@ ApplyResult Runner::run() {
   } catch (const FencedError&) {
     throw;  // nothing more may be written
   } catch (const std::exception& e) {
+    // Our sessions may have been ended by an applier that took the lease over.
+    if (!lease_->still_held(o_.url))
+      throw FencedError(std::string("the lease was lost (another applier took it over; our last operation failed: ") +
+                        e.what() + "); this applier stops without writing anything more");
     // Leave the job resumable and say why it stopped, if the ledger is reachable.
     if (job_) {
       try {

@@ -237,6 +237,17 @@ void Lease::release() {
   conn_.reset();
 }
 
+bool Lease::still_held(const std::string& url) const {
+  if (lost_flag_) return false;
+  try {
+    auto c = pg::connect(url);
+    pqxx::read_transaction tx(*c);
+    return tx.exec("SELECT epoch FROM " + ledger_.q("lease") + " WHERE id = 1")[0][0].as<int64_t>() == epoch_;
+  } catch (const std::exception&) {
+    return true;  // cannot tell: report the original error
+  }
+}
+
 Lease::~Lease() { release(); }
 
 }  // namespace seam::executor

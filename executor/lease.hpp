@@ -69,6 +69,9 @@ class Lease {
   void check_epoch(pqxx::transaction_base& tx) const;
   // Records the job being worked on in the lease row (for `seam jobs`).
   void set_job(pqxx::transaction_base& tx, int64_t job) const;
+  // Asks the database on a fresh connection whether epoch() is still current
+  // (after an error on our own connections, to tell "fenced" from other failures).
+  bool still_held(const std::string& url) const;
   // Stops the heartbeat and gives the lease back (best effort).
   void release();
 

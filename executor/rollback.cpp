@@ -223,9 +223,11 @@ std::string rollback_job(int64_t job, const RollbackOptions& o, const planner::P
             tx.commit();
           } else {
             lease->check();
-            pqxx::nontransaction tx(*conn);
-            tx.exec_params("SELECT set_config('lock_timeout', $1, false)", std::to_string(o.lock_timeout_ms) + "ms");
-            tx.exec(u.sql);
+            {
+              pqxx::nontransaction tx(*conn);
+              tx.exec_params("SELECT set_config('lock_timeout', $1, false)", std::to_string(o.lock_timeout_ms) + "ms");
+              tx.exec(u.sql);
+            }
             record(it->first->id, "rollback-step", "ran " + u.sql);
           }
           break;
