@@ -47,6 +47,7 @@
 #include "dialects/postgres/inspect.hpp"
 #include "dialects/postgres/render_change.hpp"
 #include "differ/diff.hpp"
+#include "schema/canon.hpp"
 #include "schema/load.hpp"
 #include "schema/sha256.hpp"
 #include "schema/sql_file.hpp"
@@ -202,8 +203,19 @@ struct Outputs {
   std::set<std::string> hashes;           // of each repetition's output
 };
 
+// Whether a tool's script takes a copy of `from` to `to`: applied with psql
+// (ON_ERROR_STOP), then judged by `seam diff` against to.sql.
+struct ApplyCheck {
+  bool applied = false;
+  std::string error;     // psql's first ERROR line when it stopped
+  double seconds = 0;    // psql's wall time
+  size_t remaining = 0;  // statements `seam diff` still writes afterwards
+  std::string left;      // them by kind: "6 COMMENT ON"
+};
+
 struct Result {
   int tables = 0;
+  ApplyCheck seam_apply, migra_apply;
   GenStats from, to;
   Stat psql_from, psql_to;
   Stat cli, live, migra, file_path;
@@ -334,6 +346,53 @@ Outputs count_outputs(const std::vector<fs::path>& files, const std::string& wha
     if (sp != std::string::npos) o.by_verb[line.substr(sp + 1)] = std::stoul(line.substr(0, sp));
   }
   return o;
+}
+
+std::string first_line_with(const fs::path& file, const std::string& needle) {
+  std::ifstream in(file);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find(needle) != std::string::npos) return line;
+  return "";
+}
+
+std::string verbs(const Outputs& o);
+
+ApplyCheck apply_check(seam::pg::EmbeddedServer& srv, const Options& o, const std::string& psql,
+                       const std::string& from_db, const fs::path& to_sql, const fs::path& script,
+                       const std::string& name, const fs::path& dir) {
+  ApplyCheck c;
+  const std::string db = "applied_" + name + "_" + from_db;
+  {
+    pqxx::connection conn{srv.url()};
+    pqxx::nontransaction tx{conn};
+    tx.exec("CREATE DATABASE " + seam::schema::quote_ident(db) + " TEMPLATE " +
+            seam::schema::quote_ident(from_db));
+  }
+  const fs::path log = dir / ("apply_" + name + ".log");
+  try {
+    Sample s = exec_tool(
+        "psql -f " + script.string(),
+        {psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", srv.url_for(db), "-f", script.string()},
+        log);
+    c.applied = true;
+    c.seconds = s.seconds;
+  } catch (const std::exception&) {
+    c.error = first_line_with(log, "ERROR:");
+    if (c.error.empty()) c.error = "psql failed without an ERROR line";
+    // psql names the file by its path; the temporary directory is noise.
+    if (size_t k = c.error.find(dir.string() + "/"); k != std::string::npos)
+      c.error.erase(k, dir.string().size() + 1);
+    return c;
+  }
+  const fs::path left = dir / ("left_" + name + ".sql");
+  exec_tool("seam diff after " + name + "'s script",
+            {o.seam, "diff", "--db", srv.url_for(db), "--schema", to_sql.string(), "--no-warnings"},
+            dir / "left.log", left);
+  Outputs out = count_outputs({left}, "the remaining differences");
+  c.remaining = out.statements;
+  c.left = verbs(out);
+  return c;
 }
 
 Result run_one(seam::pg::EmbeddedServer& srv, ServerCpu& server, const Options& o, int n,
@@ -480,6 +539,13 @@ Result run_one(seam::pg::EmbeddedServer& srv, ServerCpu& server, const Options& 
 
   r.seam_out = count_outputs(seam_outs, "seam");
   r.migra_out = count_outputs(migra_outs, "migra");
+  // Untimed: do the scripts work?
+  r.seam_apply = apply_check(srv, o, psql, from_db, to_sql, seam_outs.back(), "seam", dir);
+  std::cerr << "[" << n << " tables] seam's script "
+            << (r.seam_apply.applied ? "applied" : "failed: " + r.seam_apply.error) << "\n";
+  r.migra_apply = apply_check(srv, o, psql, from_db, to_sql, migra_outs.back(), "migra", dir);
+  std::cerr << "[" << n << " tables] migra's script "
+            << (r.migra_apply.applied ? "applied" : "failed: " + r.migra_apply.error) << "\n";
   if (!o.keep) {
     for (const auto& p : seam_outs) fs::remove(p);
     for (const auto& p : migra_outs) fs::remove(p);
@@ -561,16 +627,13 @@ std::string report(const Options& o, const std::vector<Result>& results,
   md << "\n## Results\n\n"
      << "Median of " << o.repeat
      << " runs each, interleaved (seam CLI, migra, seam live, seam file, then again). "
-     << "**Ratio = migra / seam**: above 1, seam is faster. Wall time includes process start-up. "
-        "CPU is the "
-        "measured process's user + system time; server CPU is that of the backends that served it "
-        "(the "
-        "postmaster's reaped-children time, read after they exited). Peak RSS is the measured "
-        "process's "
-        "ru_maxrss; the server's memory is not counted.\n\n"
-     << "| tables | seam | seam | migra | ratio | seam runs | migra runs | seam CPU | migra CPU | "
-        "server CPU "
-        "(seam / migra) | seam peak RSS | migra peak RSS |\n"
+     << "**Ratio = migra / seam**: above 1, seam is faster. Wall time includes process "
+        "start-up. CPU is the measured process's user + system time; server CPU is that of the "
+        "backends that served it (the postmaster's reaped-children time, read after they "
+        "exited). Peak RSS is the measured process's ru_maxrss; the server's memory is not "
+        "counted.\n\n"
+     << "| tables | seam | seam | migra | ratio | seam runs | migra runs | seam CPU | migra CPU "
+        "| server CPU (seam / migra) | seam peak RSS | migra peak RSS |\n"
      << "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& r : results) {
     auto row = [&](const std::string& what, const Stat& s) {
@@ -584,12 +647,10 @@ std::string report(const Options& o, const std::vector<Result>& results,
     row("library: two live databases ¹", r.live);
   }
   md << "\nmigra's command: `migra postgresql://…/from_N postgresql://…/to_N --unsafe` "
-        "(`--unsafe`: the pair "
-        "drops objects, and without it migra refuses to print drops).\n\n"
-     << "¹ One process that inspects both databases, diffs and renders the script: the same inputs "
-        "migra "
-        "gets. seam's CLI has no database-to-database mode; it reads the desired state from "
-        "files.\n";
+        "(`--unsafe`: the pair drops objects, and without it migra refuses to print drops).\n\n"
+     << "¹ One process that inspects both databases, diffs and renders the script: the same "
+        "inputs migra gets. seam's CLI has no database-to-database mode; it reads the desired "
+        "state from files.\n";
 
   md << "\n### seam's phases (medians)\n\n"
      << "| tables | path | load to.sql | inspect from | inspect to | diff | render | total |\n"
@@ -608,11 +669,11 @@ std::string report(const Options& o, const std::vector<Result>& results,
   }
 
   md << "\n## Checks\n\n"
-     << "Sanity, not equality: the two tools write different (and differently ordered) scripts for "
-        "the same "
-        "pair; statements are counted with seam's SQL splitter (libpg_query's scanner) on the last "
-        "run's "
-        "output.\n\n";
+     << "Sanity, not equality: the two tools write different (and differently ordered) "
+        "scripts for the same pair; statements are counted with seam's SQL splitter "
+        "(libpg_query's scanner) on the last run's output. Then, untimed, each tool's last "
+        "script is applied to a copy of `from` (`CREATE DATABASE … TEMPLATE`), and `seam diff` "
+        "of that copy against to.sql says what is left.\n\n";
   for (const auto& r : results) {
     md << "- " << thousands(r.tables) << " tables: seam found "
        << thousands(static_cast<long>(r.changes)) << " changes (" << r.hazards
@@ -622,7 +683,7 @@ std::string report(const Options& o, const std::vector<Result>& results,
        << thousands(static_cast<long>(r.migra_out.statements)) << "** statements ("
        << fmt("%.0f KiB", static_cast<double>(r.migra_out.bytes) / 1024.0)
        << "): " << verbs(r.migra_out) << ".\n";
-    md << "  Output across the " << o.repeat << " runs: seam "
+    md << "  Output across the " << o.repeat << " run" << (o.repeat == 1 ? "" : "s") << ": seam "
        << (r.seam_out.hashes.size() == 1
                ? "byte-identical"
                : std::to_string(r.seam_out.hashes.size()) + " different texts")
@@ -634,6 +695,20 @@ std::string report(const Options& o, const std::vector<Result>& results,
     if (r.seam_out.statements == 0 || r.migra_out.statements == 0)
       md << " **An output is empty: the run is not valid.**";
     md << "\n";
+    auto applied = [&](const char* who, const ApplyCheck& c) {
+      md << "  Applied to a copy of `from` with `psql -v ON_ERROR_STOP=1`, " << who << "'s script ";
+      if (!c.applied) {
+        md << "**stopped**: `" << c.error << "`.";
+      } else {
+        md << "ran to the end (" << secs(c.seconds) << "); `seam diff` against to.sql then writes "
+           << (c.remaining ? "**" + thousands(static_cast<long>(c.remaining)) +
+                                 "** statements: " + c.left + "."
+                           : std::string("nothing: the copy is `to`."));
+      }
+      md << "\n";
+    };
+    applied("seam", r.seam_apply);
+    applied("migra", r.migra_apply);
   }
   return md.str();
 }
