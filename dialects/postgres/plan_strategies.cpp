@@ -443,13 +443,22 @@ class Planner {
       direct(ci, a, "", {});  // a new (empty) table or materialized view: plain CREATE INDEX
       return;
     }
-    if (partitioned(ix.table) || strategy_of("create_index", "concurrently") != "concurrently") {
+    if (strategy_of("create_index", "concurrently") != "concurrently") {
+      direct(ci, a, "create_index", {ix.table});
+      return;
+    }
+    if (partitioned(ix.table)) {
+      std::string why = partition_index_blocker(ix.table);
+      if (why.empty()) {
+        partitioned_index(ci, a);
+        return;
+      }
       size_t i = direct(ci, a, "create_index", {ix.table});
-      if (i != npos && partitioned(ix.table))
+      if (i != npos)
         out_[i].step.hazards.push_back({HazardType::BlockingLock,
                                         "CONCURRENTLY is not possible on partitioned table " + ix.table.str() +
-                                            " and seam does not plan the per-partition recipe (ON ONLY + CONCURRENTLY "
-                                            "per partition + ATTACH) yet: writes wait for the whole build."});
+                                            " and seam cannot build its partitions' indexes one by one because " + why +
+                                            ": writes wait for the whole build."});
       return;
     }
     Draft d = cic_draft(ci, ix, "", Phase::Expand);
@@ -460,6 +469,69 @@ class Planner {
       Draft c = base(ci, Phase::Expand, "", comment_sql(ix), "comment");
       c.rank = out_[i].rank;
       push(std::move(c), i);
+    }
+  }
+
+  // The partitions of a partitioned table in `from`, in name order.
+  std::vector<const schema::Table*> partitions_of(const QualName& parent) const {
+    std::vector<const schema::Table*> out;
+    for (const auto& [n, t] : from_.tables)
+      if (t.partition_of && *t.partition_of == parent) out.push_back(&t);
+    return out;
+  }
+
+  // Why the per-partition recipe does not apply ("" = it does).
+  std::string partition_index_blocker(const QualName& parent) const {
+    for (const auto* p : partitions_of(parent))
+      if (!p->partition_by.strategy.empty()) return "partition " + p->name.str() + " is itself partitioned";
+    for (const auto& ch : cs_.changes) {
+      bool hit = std::visit(
+          [&](const auto& c) -> bool {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, differ::AttachPartition> || std::is_same_v<T, differ::DetachPartition>)
+              return c.obj.partition_of && *c.obj.partition_of == parent;
+            else if constexpr (std::is_same_v<T, differ::AddTable> || std::is_same_v<T, differ::DropTable>)
+              return c.obj.partition_of && *c.obj.partition_of == parent;
+            else
+              return false;
+          },
+          ch.op);
+      if (hit) return "this plan also changes its partitions";
+    }
+    return "";
+  }
+
+  // A partitioned table's index without blocking writes: the parent's index
+  // ON ONLY (invalid, no data), each partition's index CONCURRENTLY, then
+  // ATTACH each; the parent's index becomes valid with the last attach.
+  void partitioned_index(size_t ci, const differ::AddIndex& a) {
+    const auto& ix = a.obj;
+    const auto& ch = cs_.changes[ci];
+    std::string sql = create_sql(ix);
+    sql.insert(sql.find(" ON ") + 4, "ONLY ");
+    Draft d = base(ci, Phase::Expand, "", sql, "on only");
+    expand_keys(d, ch);
+    differ_hazards(d, ch);
+    lock(d, "SHARE", ix.table, 0);  // the parent holds no rows: brief
+    size_t prev = push(std::move(d));
+    std::vector<std::string> cols;
+    for (const auto& e : ix.elems) cols.push_back(e.column.empty() ? "expr" : e.column);
+    for (const auto* p : partitions_of(ix.table)) {
+      schema::Index pi = ix;
+      pi.table = p->name;
+      pi.name = {p->name.schema, make_object_name(p->name.name, join(cols, "_"), ix.unique ? "key" : "idx")};
+      pi.comment.clear();
+      for (int n = 1; from_.has_relation(pi.name) || to_.has_relation(pi.name); ++n)
+        pi.name.name = make_object_name(p->name.name, join(cols, "_"), (ix.unique ? "key" : "idx") + std::to_string(n));
+      size_t b = push(cic_draft(ci, pi, "partition " + p->name.name, Phase::Expand), prev);
+      Draft at = base(ci, Phase::Expand, "", "ALTER INDEX " + quote_qual(ix.name) + " ATTACH PARTITION " + quote_qual(pi.name) + ";\n",
+                      "attach " + pi.name.name);
+      lock(at, "SHARE UPDATE EXCLUSIVE", p->name, 0);
+      prev = push(std::move(at), b);
+    }
+    if (!ix.comment.empty()) {
+      Draft c = base(ci, Phase::Expand, "", comment_sql(ix), "comment");
+      push(std::move(c), prev);
     }
   }
 

@@ -209,4 +209,20 @@ TEST(PlanStrategies, SetNotNullFollowsTheServersMajor) {
   expect_reaches(url, *conn, desired, plan);
 }
 
+TEST(PlanStrategies, PartitionedIndexEndsValidAndAttached) {
+  std::string url = test::fresh_database("partidx");
+  std::string from = "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL, v text) PARTITION BY RANGE (at);\n"
+                     "CREATE TABLE public.e_2024 PARTITION OF public.e FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+                     "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n";
+  test::run_sql(url, from + "INSERT INTO public.e SELECT g, date '2024-03-01' + (g % 600), 'v' || g FROM generate_series(1, 5000) g;");
+  auto conn = pg::connect(url);
+  schema::Catalog desired = load_text(from + "CREATE UNIQUE INDEX e_id_at_key ON public.e (id, at);\n");
+  planner::Plan plan = plan_for(*conn, desired);
+  expect_invariants(plan);
+  EXPECT_NE(std::string::npos, plan_text(plan).find("ON ONLY public.e")) << plan_text(plan);
+  expect_reaches(url, *conn, desired, plan);
+  EXPECT_EQ("t", test::query_value(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.e_id_at_key'::regclass"));
+  EXPECT_EQ("2", test::query_value(url, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.e_id_at_key'::regclass"));
+}
+
 }  // namespace

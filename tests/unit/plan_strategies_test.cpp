@@ -122,6 +122,31 @@ TEST(PlanStrategies, IndexOnExistingTableIsConcurrentAndOnNewTablePlain) {
   expect_invariants(pl);
 }
 
+TEST(PlanStrategies, PartitionedTableIndexIsBuiltPartitionByPartition) {
+  std::string from = "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL, v text) PARTITION BY RANGE (at);\n"
+                     "CREATE TABLE public.e_2024 PARTITION OF public.e FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+                     "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n";
+  auto pl = plan(prepare(from, from + "CREATE INDEX e_v_idx ON public.e (v);\n"), "16");
+  expect_invariants(pl);
+  const auto* only = find_sql(pl, "CREATE INDEX e_v_idx ON ONLY public.e (v)");
+  const auto* b1 = find_sql(pl, "CREATE INDEX CONCURRENTLY e_2024_v_idx ON public.e_2024 (v)");
+  const auto* a1 = find_sql(pl, "ALTER INDEX public.e_v_idx ATTACH PARTITION public.e_2024_v_idx");
+  const auto* b2 = find_sql(pl, "CREATE INDEX CONCURRENTLY e_2025_v_idx ON public.e_2025 (v)");
+  ASSERT_TRUE(only && b1 && a1 && b2);
+  EXPECT_LT(only, b1);
+  EXPECT_LT(b1, a1);
+  EXPECT_FALSE(b1->transactional);
+  for (const auto& s : pl.steps)
+    for (const auto& l : s.locks) EXPECT_FALSE(l.mode == "SHARE" && s.scan) << s.id << " blocks writes while it builds";
+  // A partition added by the same plan: the plain statement, flagged.
+  auto mixed = plan(prepare(from, from + "CREATE INDEX e_v_idx ON public.e (v);\n"
+                                         "CREATE TABLE public.e_2026 PARTITION OF public.e FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n"),
+                    "16");
+  const auto* plain = find_sql(mixed, "CREATE INDEX e_v_idx ON public.e (v)");
+  ASSERT_NE(nullptr, plain);
+  EXPECT_TRUE(has_hazard(*plain, planner::HazardType::BlockingLock));
+}
+
 TEST(PlanStrategies, ConcurrentBuildsAreRefusedOn14Before14_4) {
   auto p = prepare(kTable, std::string(kTable) + "CREATE INDEX t_c_idx ON public.t (c);\n");
   EXPECT_THROW(plan(p, "14.2"), UnsupportedError);
