@@ -111,7 +111,7 @@ TEST(CompatCli, BadInputExitCodes) {
   EXPECT_EQ(f.status, 64) << f.err;
   SeamRun d = seam({"compat", "--dialect", "oracle"});
   EXPECT_EQ(d.status, 69) << d.err;  // unsupported
-  EXPECT_NE(d.err.find("no compatibility matrix for dialect \"oracle\" (available: postgres)"),
+  EXPECT_NE(d.err.find("no compatibility matrix for dialect \"oracle\" (available: "),
             std::string::npos)
       << d.err;
   EXPECT_EQ(d.out, "");

@@ -1,6 +1,8 @@
 // The compatibility matrix without a server: version parsing, which entry
 // covers which version, every error the YAML reader reports (with its
 // origin:line:col), the built-in postgres matrix, and the renderings.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "compat-matrix/matrix.hpp"
@@ -301,7 +303,8 @@ TEST(CompatLocks, RanksFollowPostgresOrder) {
 TEST(CompatBuiltin, PostgresCoversTheIssueOpsOnEveryMajor) {
   const Matrix& m = seam::compat::builtin("postgres");
   EXPECT_EQ(m.product, "PostgreSQL");
-  EXPECT_EQ(seam::compat::builtin_dialects(), std::vector<std::string>{"postgres"});
+  auto dialects = seam::compat::builtin_dialects();
+  EXPECT_NE(std::find(dialects.begin(), dialects.end(), "postgres"), dialects.end());
   for (const char* op : {"add_column_nullable",
                          "add_column_constant_default",
                          "add_column_volatile_default",
