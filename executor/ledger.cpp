@@ -16,8 +16,10 @@ namespace {
 // edited: a released seam may have run any prefix of them. "@" stands for the
 // quoted schema name.
 const char* const kMigrations[] = {
-    // 1: the first layout.
+    // 1: the first layout. The schema's comment keeps it out of inspection
+    // (dialects/postgres/inspect.hpp kLedgerSchemaComment).
     R"sql(
+COMMENT ON SCHEMA @ IS 'seam job ledger';
 CREATE TABLE @.lease (
   id integer PRIMARY KEY CHECK (id = 1),
   epoch bigint NOT NULL DEFAULT 0,

@@ -213,10 +213,12 @@ schema::Catalog inspect(pqxx::connection& c, const InspectOptions& o) {
   std::set<std::string> existing;
   for (const auto& r : tx.exec("SELECT n.oid, n.nspname, " +
                                detail::ext_member("'pg_namespace'::regclass", "n.oid") +
-                               " FROM pg_namespace n ORDER BY n.nspname")) {
+                               ", coalesce(obj_description(n.oid, 'pg_namespace') = " +
+                               schema::quote_literal(kLedgerSchemaComment) +
+                               ", false) FROM pg_namespace n ORDER BY n.nspname")) {
     auto name = r[1].as<std::string>();
     existing.insert(name);
-    if (r[2].as<bool>() || is_system_schema(name) || exclude.count(name)) continue;
+    if (r[2].as<bool>() || r[3].as<bool>() || is_system_schema(name) || exclude.count(name)) continue;
     if (!include.empty() && !include.count(name)) continue;
     oids += (oids.empty() ? "" : ",") + r[0].as<std::string>();
   }

@@ -38,7 +38,7 @@
 //  * trigger functions, referenced tables, view deps: schema always set.
 //
 // What is left out: system schemas (pg_catalog, information_schema, pg_toast*,
-// pg_temp*), seam's own ledger schema, every object that belongs to an
+// pg_temp*), seam's ledger schemas (kLedgerSchema, or commented kLedgerSchemaComment), every object that belongs to an
 // extension (only the extension itself is listed), array and table row
 // types, implicit objects (identity sequences, constraint indexes, indexes,
 // constraints and triggers that partitions inherit from their parent). Objects
@@ -57,6 +57,10 @@ namespace seam::pg {
 
 // seam's job ledger lives here; it is never part of a user's schema.
 inline constexpr const char* kLedgerSchema = "seam";
+// The comment executor/ledger.cpp puts on a ledger schema: a ledger kept in
+// another schema (`seam apply --ledger-schema`) is left out by it, so it never
+// shows up as drift or as something for `seam diff` to drop.
+inline constexpr const char* kLedgerSchemaComment = "seam job ledger";
 
 struct InspectOptions {
   // Only these schemas (empty = every non-system schema).

@@ -137,6 +137,29 @@ seam::planner::Plan expand_plan(const std::string& fp) {
   return p;
 }
 
+TEST(Executor, LedgerNeverShowsUpInInspectionWhateverItsSchema) {
+  std::string url = seam::test::fresh_database("ledger");
+  run_sql(url, "CREATE TABLE t (id int PRIMARY KEY)");
+  std::string before = seam::test::live_fingerprint(url);
+  auto conn = seam::pg::connect(url);
+  seam::executor::Ledger custom;
+  custom.schema = "Ops Ledger";
+  seam::executor::ensure_ledger(*conn, custom);
+  seam::executor::ensure_ledger(*conn, {});
+  seam::executor::ensure_ledger(*conn, custom);  // idempotent
+  EXPECT_EQ(query_value(url, "SELECT max(version) FROM \"Ops Ledger\".version"),
+            std::to_string(seam::executor::kLedgerVersion));
+  EXPECT_EQ(seam::test::live_fingerprint(url), before);
+  // A ledger from a newer seam is refused, not guessed at.
+  run_sql(url, "INSERT INTO seam.version (version) VALUES (99)");
+  try {
+    seam::executor::ensure_ledger(*conn, {});
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("written by a newer seam"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Executor, SecondApplierRefusesNamingTheHolder) {
   std::string url = seam::test::fresh_database("two");
   seam::test::setup_backfill_db(url, 20000, 100);
