@@ -19,7 +19,8 @@
 // without a file of its own, and a minor upgrade changes no file), and a table's columns may end in another order
 // than to.sql's when the plan moved them (a shadow or renamed column is
 // appended; PostgreSQL cannot insert one) - but only a table that an
-// app-compat hazard of the plan names, and with exactly the desired columns.
+// app-compat hazard of the plan names, and with exactly the desired columns
+// (tests/support/plan_check.hpp).
 // Adding a case needs no code: a directory with from.sql and to.sql (and the
 // diff's expected.sql, see golden_diff_test.cpp). ctest runs this on every
 // installed major (golden_plan_test_pg<N>).
@@ -43,6 +44,7 @@
 #include "schema/compare.hpp"
 #include "schema/load.hpp"
 #include "tests/support/pg_fixture.hpp"
+#include "tests/support/plan_check.hpp"
 #include "tests/support/plan_input.hpp"
 #include "tests/support/plan_runner.hpp"
 
@@ -84,36 +86,6 @@ std::string golden_text(const planner::Plan& plan) {
   size_t p = sql.find(v);
   if (p != std::string::npos) sql.replace(p, v.size(), ", postgres <server version>,");
   return sql;
-}
-
-// Tables of `after` whose columns are desired's in another order, put into
-// desired's order; returns their names.
-std::vector<std::string> reorder_moved_columns(const schema::Catalog& desired, schema::Catalog& after) {
-  std::vector<std::string> moved;
-  for (auto& [name, t] : after.tables) {
-    auto w = desired.tables.find(name);
-    if (w == desired.tables.end()) continue;
-    const schema::Table* want = &w->second;
-    if (want->columns.size() != t.columns.size()) continue;
-    std::vector<schema::Column> ordered;
-    for (const auto& wc : want->columns)
-      for (const auto& c : t.columns)
-        if (c.name == wc.name) ordered.push_back(c);
-    if (ordered.size() != t.columns.size()) continue;
-    bool same = true;
-    for (size_t i = 0; i < ordered.size(); i++) same = same && ordered[i].name == t.columns[i].name;
-    if (same) continue;
-    t.columns = std::move(ordered);
-    moved.push_back(name.schema + "." + name.name);
-  }
-  return moved;
-}
-
-bool app_compat_names(const planner::Plan& plan, const std::string& table) {
-  for (const auto& s : plan.steps)
-    for (const auto& h : s.hazards)
-      if (h.type == planner::HazardType::AppCompat && h.message.find(table) != std::string::npos) return true;
-  return false;
 }
 
 // Compares (or, when updating, writes) the rendering for this server's major.
@@ -166,10 +138,7 @@ TEST_P(GoldenPlan, MatchesRoundTripsAndReachesTheDesiredState) {
 
   schema::Catalog after = pg::inspect(*conn);
   EXPECT_EQ("", pg::migration_script(differ::diff(after, desired))) << "not converged; plan:\n" << sql;
-  for (const auto& t : reorder_moved_columns(desired, after))
-    EXPECT_TRUE(app_compat_names(plan, t)) << "the plan moved columns of " << t
-                                           << " without an app-compat hazard naming it:\n" << sql;
-  auto d = schema::compare(desired, after);
+  auto d = test::compare_after_plan(desired, after, plan);
   EXPECT_TRUE(d.empty()) << "after running the plan:\n" << schema::format_differences(d) << "plan:\n" << sql;
 
   if (fs::exists(dir / "check.sql")) {
