@@ -34,10 +34,12 @@ void register_compat(CLI::App& app) {
   auto args = std::make_shared<CompatArgs>();
   CLI::App* sub = app.add_subcommand(
       "compat", "Print the DDL compatibility matrix (locks, rewrites, strategies)");
-  sub->add_option("--dialect", args->dialect, "Database dialect (default postgres)")
+  sub->add_option("--dialect", args->dialect,
+                  "Database dialect: postgres (default), cockroachdb, yugabytedb, spanner-pg, tidb")
       ->capture_default_str();
-  sub->add_option("--version", args->version,
-                  "Only the entries covering this server version (e.g. 16 or 16.4)")
+  sub->add_option(
+         "--version", args->version,
+         "Only the entries covering this server version (e.g. 16, 16.4, 24.1, 2024.2, 8.5)")
       ->check([](const std::string& s) {
         try {
           compat::Version::parse(s);

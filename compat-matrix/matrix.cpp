@@ -26,6 +26,11 @@ const std::vector<std::string>& strategies() {
       "online_attach",
       "blocking",
       "refuse",
+      // Products other than PostgreSQL (cockroachdb, yugabytedb, spanner-pg, tidb).
+      "instant",
+      "online_job",
+      "app_dual_write",
+      "unsupported",
   };
   return s;
 }

@@ -21,7 +21,10 @@ namespace seam::compat {
 
 struct Version {
   int major = 0, minor = 0;
-  // "15", "15.4", "PostgreSQL 16.2 (Debian ...)", server_version_num "160002".
+  // "15", "15.4", "PostgreSQL 16.2 (Debian ...)", server_version_num "160002";
+  // other products' spellings too: "v24.1.3" (CockroachDB), "2024.2.9.0"
+  // (YugabyteDB), "8.5.1" (TiDB) - a leading "v" is skipped and components
+  // after the minor are ignored, since ranges are major.minor.
   // A bare major ("15") has minor -1 (unknown): ranges treat it as the latest
   // minor of that major. Throws InputError for anything else.
   static Version parse(const std::string& s);
@@ -48,7 +51,7 @@ struct Probe {
 
 struct Entry {
   std::string op;          // operation id, e.g. "add_column_volatile_default"
-  int min_major = 0;       // inclusive
+  int min_major = 0;       // inclusive; 0 with max_major 0 = "all" (a versionless service)
   int max_major = 0;       // inclusive; 0 = no upper bound
   int min_minor = 0;       // lowest minor within min_major (e.g. 14.4 for CIC)
   int max_minor = -1;      // highest minor within max_major; -1 = every minor (e.g. 14.3)
@@ -62,9 +65,13 @@ struct Entry {
   std::string notes;     // one or two sentences for runbooks
   std::string source;    // documentation URL or "measured: <test>"
   Probe probe;           // empty statement = not measurable on PostgreSQL (explained in notes)
+  // false (YAML `verified: false`): taken from documentation only, never
+  // measured by seam against a server of these versions (products that cannot
+  // run here). Absent in the YAML = true: the entry is the matrix test's to check.
+  bool verified = true;
 
   bool covers(const Version& v) const;
-  // The range as written in the YAML: "12+", "12-17", "14.4+", "14.0-14.3", "18".
+  // The range as written in the YAML: "12+", "12-17", "14.4+", "14.0-14.3", "18", "all".
   std::string versions() const;
 };
 

@@ -89,6 +89,11 @@ void read_versions(const Reader& r, const YAML::Node& n, Entry& e) {
   if (!n.IsScalar())
     r.fail(n.Mark(), "\"versions\" must be a string like \"12+\", \"12-17\" or \"14.4+\"");
   const std::string s = n.Scalar();
+  if (s == "all") {  // a service without versions (Spanner): every version
+    e.min_major = e.min_minor = e.max_major = 0;
+    e.max_minor = -1;
+    return;
+  }
   size_t i = 0;
   int lo_major = 0, lo_minor = -1, hi_major = 0, hi_minor = -1;
   bool ok = read_bound(s, i, lo_major, lo_minor);
@@ -102,9 +107,10 @@ void read_versions(const Reader& r, const YAML::Node& n, Entry& e) {
     hi_minor = lo_minor;
   }
   if (!ok || i != s.size())
-    r.fail(n.Mark(),
-           "cannot read versions \"" + s +
-               "\" (expected e.g. \"12+\", \"12-17\", \"14.4+\", \"14.0-14.3\" or \"18\")");
+    r.fail(
+        n.Mark(),
+        "cannot read versions \"" + s +
+            "\" (expected e.g. \"12+\", \"12-17\", \"14.4+\", \"14.0-14.3\", \"18\" or \"all\")");
   e.min_major = lo_major;
   e.min_minor = lo_minor < 0 ? 0 : lo_minor;
   e.max_major = hi_major;
@@ -144,7 +150,7 @@ std::pair<std::pair<int, int>, std::pair<int, int>> span(const Entry& e) {
 Entry read_entry(const Reader& r, const YAML::Node& n) {
   static const std::vector<std::string> keys{"op",      "versions", "lock",          "other_lock",
                                              "rewrite", "scan",     "transactional", "strategy",
-                                             "notes",   "source",   "probe"};
+                                             "notes",   "source",   "probe",         "verified"};
   auto f = r.fields(n, "an entry", keys);
   Entry e;
   e.op = r.str(f, "op", n, true);
@@ -166,6 +172,7 @@ Entry read_entry(const Reader& r, const YAML::Node& n) {
     r.fail(f.at("strategy").Mark(),
            "unknown strategy \"" + e.strategy + "\" (one of: " + list + ")");
   }
+  if (f.count("verified")) e.verified = r.boolean(f, "verified", n);
   e.notes = r.str(f, "notes", n, false);
   e.source = r.str(f, "source", n, true);
   if (e.source.empty())

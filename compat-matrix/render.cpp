@@ -49,14 +49,21 @@ std::string render_markdown(const Matrix& m, const std::optional<Version>& v) {
   o << "Lock: the strongest lock on the altered table; other lock: on the second table "
        "(referenced table, partition, base table). In txn: may run inside BEGIN ... COMMIT. "
        "Strategies: compat-matrix/README.md.\n\n";
+  bool any_unverified = false;
+  for (const Entry* e : selected(m, v)) any_unverified |= !e->verified;
+  if (any_unverified)
+    o << "Entries marked **unverified** come from the cited documentation only; seam has not "
+         "measured them on a server of these versions (docs/dialects.md: how to check them on "
+         "yours).\n\n";
   o << "| Operation | Versions | Lock | Other lock | Rewrite | Scan | In txn | Strategy | Notes | "
        "Source |\n";
   o << "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const Entry* e : selected(m, v)) {
     o << "| " << cell(e->op) << " | " << cell(e->versions()) << " | " << cell(e->lock) << " | "
       << cell(e->other_lock) << " | " << yes_no(e->rewrite) << " | " << yes_no(e->scan) << " | "
-      << yes_no(e->transactional) << " | " << cell(e->strategy) << " | " << cell(e->notes) << " | "
-      << cell(e->source) << " |\n";
+      << yes_no(e->transactional) << " | " << cell(e->strategy) << " | "
+      << cell(e->verified ? e->notes : "**unverified** " + e->notes) << " | " << cell(e->source)
+      << " |\n";
   }
   return o.str();
 }
@@ -88,6 +95,7 @@ std::string render_yaml(const Matrix& m, const std::optional<Version>& v) {
       text(e->notes);
     }
     y << YAML::Key << "source" << YAML::Value << e->source;
+    if (!e->verified) y << YAML::Key << "verified" << YAML::Value << false;
     if (!e->probe.statement.empty()) {
       const Probe& p = e->probe;
       y << YAML::Key << "probe" << YAML::Value << YAML::BeginMap;

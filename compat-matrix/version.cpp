@@ -38,6 +38,10 @@ Version Version::parse(const std::string& text) {
   // SELECT version(): "PostgreSQL 16.2 (Debian 16.2-1) on x86_64-pc-linux-gnu, ..."
   if (s.rfind("PostgreSQL ", 0) == 0) s = s.substr(11);
   size_t i = 0;
+  // CockroachDB and TiDB write "v24.1.3".
+  if (s.size() > 1 && (s[0] == 'v' || s[0] == 'V') &&
+      std::isdigit(static_cast<unsigned char>(s[1])))
+    i = 1;
   long major = digits(s, i);
   if (major < 0)
     throw InputError("cannot read a server version from \"" + text +
@@ -52,6 +56,11 @@ Version Version::parse(const std::string& text) {
                        "\": no minor version after the dot");
     v.major = static_cast<int>(major);
     v.minor = static_cast<int>(minor);
+    // Patch and build components (24.1.3, 2024.2.9.0) do not select entries.
+    while (i + 1 < s.size() && s[i] == '.' && std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+      ++i;
+      if (digits(s, i) < 0) break;
+    }
   } else if (major >= 100000) {  // server_version_num, 10+: MMmmmm
     v.major = static_cast<int>(major / 10000);
     v.minor = static_cast<int>(major % 10000);
@@ -85,6 +94,7 @@ bool Entry::covers(const Version& v) const {
 }
 
 std::string Entry::versions() const {
+  if (min_major == 0 && max_major == 0) return "all";
   std::string lo = std::to_string(min_major);
   if (min_minor > 0 || max_minor >= 0) lo += "." + std::to_string(min_minor);
   if (max_major == 0) return lo + "+";
