@@ -36,7 +36,7 @@ packages=(
   postgresql-15 postgresql-client-15 postgresql-contrib
   # --- later issues: staging harness, cross-dialect and benchmarks ----------
   # Add here when the code that needs them lands (not before, to keep CI fast):
-  #   patroni etcd-server haproxy   (HA staging: three Patroni nodes + HAProxy)
+  #   (HA staging - etcd, Patroni, HAProxy - come from install-staging-deps.sh below)
   #   mariadb-server                (MySQL-family dialect)
   #   prometheus                    (executor metrics scrape test)
   #   gnuplot                       (bench/ charts)
@@ -76,6 +76,9 @@ if ! getent passwd seam-pg >/dev/null; then
     --shell /usr/sbin/nologin seam-pg
   echo "install-deps: created system user seam-pg"
 fi
+
+# The HA staging harness (scripts/staging): etcd, Patroni, HAProxy.
+bash "$here/install-staging-deps.sh"
 
 if [[ $all_versions == 1 ]]; then
   bash "$here/install-pg-versions.sh"
