@@ -176,7 +176,12 @@ class Planner {
   }
 
   std::vector<Draft> run() {
-    for (size_t i = 0; i < cs_.changes.size(); ++i) plan_change(i);
+    // Views recreated inside a shadow-column swap are not planned on their own.
+    for (size_t i = 0; i < cs_.changes.size(); ++i)
+      if (auto* a = std::get_if<differ::AlterColumnType>(&cs_.changes[i].op); a && shadowed(i, *a))
+        for (size_t v : swap_views(a->table)) absorbed_.insert(v);
+    for (size_t i = 0; i < cs_.changes.size(); ++i)
+      if (!absorbed_.count(i)) plan_change(i);
     return std::move(out_);
   }
 
@@ -187,6 +192,7 @@ class Planner {
   const PlanInput& in_;
   std::set<QualName> new_tables_;
   std::set<std::string> dropped_keys_;
+  std::set<size_t> absorbed_;  // ReplaceView changes run inside a swap
   std::vector<Draft> out_;
 
   // ---- statistics ------------------------------------------------------------------
@@ -824,9 +830,12 @@ class Planner {
   // Is column `col` of t concerned by another change of the set (an index
   // or constraint over it, a view of the table, the same column)? Then the
   // copy strategies step aside: those objects would follow the old column.
-  bool touched_elsewhere(size_t self, const QualName& t, const std::string& col) const {
+  bool touched_elsewhere(size_t self, const QualName& t, const std::string& col, bool type_change) const {
+    std::set<size_t> views;
+    if (type_change)
+      for (size_t v : swap_views(t)) views.insert(v);
     for (size_t i = 0; i < cs_.changes.size(); ++i) {
-      if (i == self) continue;
+      if (i == self || views.count(i)) continue;
       bool hit = std::visit(
           [&](const auto& c) -> bool {
             using T = std::decay_t<decltype(c)>;
@@ -857,7 +866,8 @@ class Planner {
 
   // Why the shadow-column strategy cannot handle column `col` of t ("" = it
   // can); the plain indexes on the column, to rebuild on the copy, go to `indexes`.
-  std::string copy_blocker(size_t ci, const QualName& t, const schema::Column& col, std::vector<const schema::Index*>& indexes) const {
+  std::string copy_blocker(size_t ci, const QualName& t, const schema::Column& col, std::vector<const schema::Index*>& indexes,
+                           bool type_change) const {
     const auto* tb = from_.find_table(t);
     if (!tb) return "the table is not in the live catalog";
     if (!tb->partition_by.strategy.empty() || tb->partition_of || !tb->inherits.empty())
@@ -876,9 +886,28 @@ class Planner {
         if (k.kind == schema::ConstraintKind::ForeignKey && k.ref_table == t &&
             std::find(k.ref_columns.begin(), k.ref_columns.end(), col.name) != k.ref_columns.end())
           return "foreign key " + quote_ident(k.name) + " on " + n.str() + " references the column";
-    for (const auto& [n, v] : from_.views)
-      if (std::find(v.deps.begin(), v.deps.end(), t) != v.deps.end() || mentions(v.query.text, t.name))
-        return "view " + n.str() + " reads the table (seam does not recreate views around the swap yet)";
+    if (type_change) {
+      // The views the differ replaces around the type change are recreated
+      // inside the swap; a view it leaves alone does not use the column. No
+      // other change may need those views before the swap.
+      std::set<size_t> views;
+      for (size_t v : swap_views(t)) views.insert(v);
+      for (size_t v : views) {
+        const auto& name = std::get<differ::ReplaceView>(cs_.changes[v].op).new_obj.name;
+        for (size_t i = 0; i < cs_.changes.size(); ++i) {
+          if (i == ci || views.count(i)) continue;
+          const auto& d = cs_.changes[i].deps;
+          std::string k = differ::key::rel(name);
+          if (std::find(d.needs.begin(), d.needs.end(), k) != d.needs.end() ||
+              std::find(d.old_needs.begin(), d.old_needs.end(), k) != d.old_needs.end())
+            return "another change needs view " + name.str() + ", which is recreated in the swap";
+        }
+      }
+    } else {
+      for (const auto& [n, v] : from_.views)
+        if (std::find(v.deps.begin(), v.deps.end(), t) != v.deps.end() || mentions(v.query.text, t.name))
+          return "view " + n.str() + " reads the table (views follow the old column)";
+    }
     for (const auto& [n, tr] : from_.triggers)
       if (n.first == t) return "trigger " + quote_ident(tr.name) + " on the table may use the column";
     for (const auto& [n, ix] : from_.indexes) {
@@ -898,7 +927,7 @@ class Planner {
       if (!plain) return "index " + n.str() + " uses the column in an expression or predicate";
       indexes.push_back(&ix);
     }
-    if (touched_elsewhere(ci, t, col.name))
+    if (touched_elsewhere(ci, t, col.name, type_change))
       return "other changes in this plan concern the same table's indexes, constraints or views, or the column itself";
     return "";
   }
@@ -928,6 +957,56 @@ class Planner {
     return push(std::move(v), prev);
   }
 
+  // ReplaceView changes whose old view reads t, directly or through another
+  // of them, in creation order (a view after the views it reads).
+  std::vector<size_t> swap_views(const QualName& t) const {
+    std::vector<size_t> found;
+    std::set<QualName> reads = {t};
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (size_t i = 0; i < cs_.changes.size(); ++i) {
+        auto* rv = std::get_if<differ::ReplaceView>(&cs_.changes[i].op);
+        if (!rv || std::find(found.begin(), found.end(), i) != found.end()) continue;
+        for (const auto& r : reads)
+          if (std::find(rv->old_obj.deps.begin(), rv->old_obj.deps.end(), r) != rv->old_obj.deps.end() ||
+              mentions(rv->old_obj.query.text, r.name)) {
+            found.push_back(i);
+            reads.insert(rv->old_obj.name);
+            grew = true;
+            break;
+          }
+      }
+    }
+    std::vector<size_t> out;
+    while (!found.empty()) {
+      size_t pick = 0;
+      for (size_t k = 0; k < found.size(); ++k) {
+        const auto& v = std::get<differ::ReplaceView>(cs_.changes[found[k]].op).new_obj;
+        bool ready = true;
+        for (size_t m = 0; m < found.size(); ++m) {
+          const auto& o = std::get<differ::ReplaceView>(cs_.changes[found[m]].op).new_obj;
+          if (m != k && (std::find(v.deps.begin(), v.deps.end(), o.name) != v.deps.end() || mentions(v.query.text, o.name.name)))
+            ready = false;
+        }
+        if (ready) {
+          pick = k;
+          break;
+        }
+      }
+      out.push_back(found[pick]);
+      found.erase(found.begin() + static_cast<std::ptrdiff_t>(pick));
+    }
+    return out;
+  }
+
+  // Does the type change get the shadow-column strategy?
+  bool shadowed(size_t ci, const differ::AlterColumnType& a) const {
+    if (!existing(a.table) || binary_coercible(a.old_obj, a.new_obj)) return false;
+    if (strategy_of("alter_type_rewrite", "shadow_column") != "shadow_column") return false;
+    std::vector<const schema::Index*> indexes;
+    return copy_blocker(ci, a.table, a.old_obj, indexes, true).empty();
+  }
+
   void alter_type(size_t ci, const differ::AlterColumnType& a) {
     const auto& oc = a.old_obj;
     const auto& nc = a.new_obj;
@@ -941,7 +1020,7 @@ class Planner {
     }
     std::vector<const schema::Index*> indexes;
     std::string why = strategy_of("alter_type_rewrite", "shadow_column") == "shadow_column"
-                          ? copy_blocker(ci, a.table, oc, indexes)
+                          ? copy_blocker(ci, a.table, oc, indexes, true)
                           : "the compatibility matrix has no shadow-column strategy for this version";
     if (!why.empty()) {
       size_t i = direct(ci, a, "alter_type_rewrite", {a.table});
@@ -1014,6 +1093,10 @@ class Planner {
     if (nc.not_null) s += alter_column(t, shadow) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n";
     if (has_expr(oc.default_expr)) s += alter_column(t, col) + "DROP DEFAULT;\n";
     if (oc.not_null) s += alter_column(t, col) + "DROP NOT NULL;\n";
+    std::vector<size_t> views = swap_views(t);
+    for (auto it = views.rbegin(); it != views.rend(); ++it)
+      for (const auto& p : render_change(cs_.changes[*it]))
+        if (p.part == ChangeSql::Drop) s += p.sql;
     for (const auto& [o, n] : rebuilt) s += "DROP INDEX " + quote_qual(o.name) + ";\n";
     s += alter_table(t) + "RENAME COLUMN " + quote_ident(col) + " TO " + quote_ident(old) + ";\n";
     s += alter_table(t) + "RENAME COLUMN " + quote_ident(shadow) + " TO " + quote_ident(col) + ";\n";
@@ -1025,7 +1108,15 @@ class Planner {
     if (!nc.comment.empty()) s += comment_stmt("COLUMN " + quote_qual(t) + "." + quote_ident(col), nc.comment);
     for (const auto& [o, n] : rebuilt)
       if (!o.comment.empty()) s += comment_sql(o);
+    for (size_t v : views)
+      for (const auto& p : render_change(cs_.changes[v]))
+        if (p.part != ChangeSql::Drop) s += p.sql;
     Draft sw = base(ci, Phase::Contract, "rename_column", s, "swap");
+    for (size_t v : views) {
+      sw.objects.push_back(object_of(cs_.changes[v]));
+      differ_hazards(sw, cs_.changes[v]);
+      add_keys(sw.needs, cs_.changes[v].deps.needs);
+    }
     annotate(sw, "rename_column", t, {"ACCESS EXCLUSIVE"});
     sw.step.hazards.push_back({HazardType::AppCompat, "The swap changes the type of " + quote_ident(col) + " to " + nc.type +
                                                           " and moves it to the end of " + t.str() +
@@ -1044,7 +1135,7 @@ class Planner {
     std::vector<const schema::Index*> indexes;
     std::string why;
     if (!in_place) {
-      why = strategy_of("rename_column", "shadow_column") == "shadow_column" ? copy_blocker(ci, t, oc, indexes)
+      why = strategy_of("rename_column", "shadow_column") == "shadow_column" ? copy_blocker(ci, t, oc, indexes, false)
                                                                               : "the matrix has no copy strategy for this version";
       if (why.empty() && !indexes.empty()) why = "index " + indexes.front()->name.str() + " uses the column";
       if (why.empty() && (oc.type != nc.type || oc.collation != nc.collation)) why = "the column's type changes too";

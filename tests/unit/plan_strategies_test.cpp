@@ -236,6 +236,27 @@ TEST(PlanStrategies, TypeChangesRewriteOnlyWhenNotBinaryCoercible) {
   EXPECT_EQ(nullptr, find_sql(pl, "ALTER COLUMN n TYPE")) << "no rewrite of the table";
 }
 
+TEST(PlanStrategies, ViewsOverATypeChangedColumnAreRecreatedInsideTheSwap) {
+  std::string views = "CREATE VIEW public.big AS SELECT id, amount FROM public.o WHERE amount > 100;\n"
+                      "CREATE VIEW public.big_ids AS SELECT id FROM public.big;\n";
+  auto pl = plan(prepare("CREATE TABLE public.o (id integer PRIMARY KEY, amount integer NOT NULL DEFAULT 0);\n" + views,
+                         "CREATE TABLE public.o (id integer PRIMARY KEY, amount bigint NOT NULL DEFAULT 0);\n" + views),
+                 "16");
+  expect_invariants(pl);
+  const auto* swap = find_sql(pl, "RENAME COLUMN amount_seam_new TO amount");
+  ASSERT_NE(nullptr, swap);
+  // Dependents dropped before the renames, recreated after, in one transaction.
+  size_t d1 = swap->sql.find("DROP VIEW public.big_ids"), d2 = swap->sql.find("DROP VIEW public.big;");
+  size_t r = swap->sql.find("RENAME COLUMN amount TO");
+  size_t c1 = swap->sql.find("CREATE VIEW public.big "), c2 = swap->sql.find("CREATE VIEW public.big_ids");
+  EXPECT_TRUE(d1 < d2 && d2 < r && r < c1 && c1 < c2) << swap->sql;
+  int view_steps = 0;
+  for (const auto& s : pl.steps)
+    if (s.sql.find("VIEW") != std::string::npos) ++view_steps;
+  EXPECT_EQ(1, view_steps) << "no view step outside the swap";
+  EXPECT_EQ(nullptr, find_sql(pl, "ALTER COLUMN amount TYPE"));
+}
+
 TEST(PlanStrategies, TypeChangeOfAKeyColumnFallsBackWithHazards) {
   auto p = prepare("CREATE TABLE public.t (id integer PRIMARY KEY);", "CREATE TABLE public.t (id bigint PRIMARY KEY);");
   auto pl = plan(p, "16", {{"public.t", {1e6, 10000}}});
