@@ -15,7 +15,12 @@
 #include <sstream>
 
 #include "cmd/commands.hpp"
+#include "cmd/desired.hpp"
+#include "dialects/postgres/conn.hpp"
+#include "dialects/postgres/fingerprint.hpp"
+#include "dialects/postgres/inspect.hpp"
 #include "executor/apply.hpp"
+#include "executor/drift.hpp"
 #include "executor/lease.hpp"
 #include "planner/plan_yaml.hpp"
 #include "schema/errors.hpp"
@@ -25,7 +30,7 @@ namespace seam::cmd {
 namespace {
 
 struct ApplyArgs {
-  std::string plan_path, db, ledger_schema = executor::kDefaultLedgerSchema, through, log_format = "text";
+  std::string plan_path, db, schema_path, dev_url, ledger_schema = executor::kDefaultLedgerSchema, through, log_format = "text";
   std::optional<int64_t> lock_timeout, statement_timeout, batch_size, target_batch_ms, max_replica_lag_ms;
   std::optional<int> max_retries;
   std::optional<double> rows_per_second;
@@ -42,6 +47,25 @@ std::string utc_now() {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
+}
+
+// With --schema, what the drift is (executor/drift.hpp); otherwise how to see it.
+void explain_drift(const ApplyArgs& a, const planner::Plan& plan) {
+  if (a.schema_path.empty()) {
+    std::cerr << "seam: give --schema PATH (the desired state the plan was made for) to list what differs\n";
+    return;
+  }
+  schema::Catalog desired = load_desired(a.schema_path, a.dev_url, true);
+  if (!plan.desired_fingerprint.empty() && pg::catalog_fingerprint(desired) != plan.desired_fingerprint)
+    std::cerr << "seam: note: " << a.schema_path
+              << " is not the desired state the plan was made for (its fingerprint differs too)\n";
+  auto conn = pg::connect(a.db);
+  pg::InspectOptions io;
+  io.exclude_schemas = {a.ledger_schema};
+  auto lines = executor::explain_drift(plan, pg::inspect(*conn, io), desired);
+  if (lines.empty())
+    std::cerr << "seam: the changes needed are the plan's, but objects differ in detail; run `seam plan` again\n";
+  for (const auto& l : lines) std::cerr << "seam:   " << l << "\n";
 }
 
 int run_apply(const ApplyArgs& a) {
@@ -100,6 +124,7 @@ int run_apply(const ApplyArgs& a) {
     return kBusy;
   } catch (const executor::DriftError& e) {
     std::cerr << "seam: " << e.what() << "\n";
+    explain_drift(a, plan);
     return kDifferences;
   } catch (const executor::FencedError& e) {
     std::cerr << "seam: " << e.what() << "\n";
@@ -114,6 +139,9 @@ void register_apply(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("apply", "Apply a plan file, resumably, with a job ledger in the database");
   sub->add_option("plan", a->plan_path, "Plan file written by `seam plan` (YAML)")->required();
   sub->add_option("--db", a->db, "Connection URL of the target database")->required();
+  sub->add_option("--schema", a->schema_path,
+                  "Desired-state .sql file or directory the plan was made for: on drift, lists what differs");
+  sub->add_option("--dev-url", a->dev_url, "Load --schema through a scratch database on this server");
   sub->add_option("--ledger-schema", a->ledger_schema, "Schema of the job ledger (default seam)");
   sub->add_option("--through", a->through, "Stop after this phase: expand, dual-write or backfill")
       ->check(CLI::IsMember({"expand", "dual-write", "backfill"}));

@@ -206,6 +206,33 @@ TEST(Executor, DriftRefusesAndExplainsUnlessResumingItsOwnJob) {
   EXPECT_NE(r.output.find("waits at checkpoint checkpoint-007"), std::string::npos) << r.output;
 }
 
+TEST(Executor, DriftListsWhatDiffersGivenTheDesiredState) {
+  std::string url = seam::test::fresh_database("driftlist");
+  run_sql(url, "CREATE TABLE accounts (id bigint PRIMARY KEY, email text); "
+               "INSERT INTO accounts SELECT g, 'u' || g FROM generate_series(1, 100) g");
+  fs::path desired = temp_path("desired.sql");
+  std::ofstream(desired) << "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, note text);\n"
+                            "CREATE INDEX accounts_email_idx ON accounts (email);\n";
+  std::string plan = temp_path("plan.yaml").string();
+  auto made = seam_cli({"plan", "--db", url, "--schema", desired.string(), "--out", plan});
+  ASSERT_EQ(made.status, 0) << made.output;
+  // Someone adds the index by hand and another table appears.
+  run_sql(url, "CREATE INDEX accounts_email_idx ON accounts (email); CREATE TABLE surprise (id int)");
+  auto r = seam_cli({"apply", plan, "--db", url, "--schema", desired.string()});
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("changed since the plan was made"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("needed now, not in the plan: drop table public.surprise"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("in the plan, no longer needed: add index public.accounts_email_idx"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("add column public.accounts.note"), std::string::npos) << r.output;  // still as planned
+  // Without --schema it says how to see the differences.
+  r = seam_cli({"apply", plan, "--db", url});
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("give --schema PATH"), std::string::npos) << r.output;
+  fs::remove(desired);
+  fs::remove(plan);
+}
+
 TEST(Executor, CheckpointStopsBeforeContractAndApproveContinues) {
   std::string url = seam::test::fresh_database("checkpoint");
   seam::test::setup_backfill_db(url, 5000, 10);
