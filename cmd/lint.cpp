@@ -13,6 +13,7 @@
 #include "planner/lint.hpp"
 #include "planner/plan_render.hpp"
 #include "planner/plan_yaml.hpp"
+#include "schema/errors.hpp"
 
 namespace seam::cmd {
 
@@ -38,6 +39,11 @@ int run_lint(const LintArgs& a) {
     origin = "<stdin>";
   } else {
     plan = planner::load_plan_file(a.plan_path);
+  }
+  if (auto problems = planner::plan_problems(plan); !problems.empty()) {
+    std::string msg = origin + ": the plan cannot be applied as written:";
+    for (const auto& p : problems) msg += "\n  " + p;
+    throw InputError(msg);
   }
   planner::Policy policy =
       a.policy_path.empty() ? planner::Policy::defaults() : planner::load_config(a.policy_path).policy;

@@ -3,6 +3,7 @@
 #include "planner/lint.hpp"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 namespace seam::planner {
@@ -72,6 +73,32 @@ std::vector<Finding> lint(const Plan& plan, const Policy& policy) {
         f.reason = a->reason;
       }
       out.push_back(std::move(f));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> plan_problems(const Plan& plan) {
+  std::vector<std::string> out;
+  std::map<std::string, std::size_t> position;
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const Step& s = plan.steps[i];
+    std::string name = s.id.empty() ? "step " + std::to_string(i + 1) : "step " + s.id;
+    if (s.id.empty()) out.push_back(name + " has no id.");
+    else if (!position.emplace(s.id, i).second) out.push_back(name + " appears more than once.");
+    for (const auto& d : s.depends_on) {
+      auto it = position.find(d);
+      if (it != position.end() && it->second != i) continue;
+      bool later = false;
+      for (std::size_t k = i; k < plan.steps.size(); ++k) later = later || plan.steps[k].id == d;
+      out.push_back(name + (later ? " depends on " + d + ", which runs after it."
+                                  : " depends on " + d + ", which is not in the plan."));
+    }
+    if (s.kind == StepKind::Sql && s.sql.empty()) out.push_back(name + " is a sql step without SQL.");
+    if (s.kind == StepKind::Backfill) {
+      if (!s.backfill) out.push_back(name + " is a backfill step without backfill settings.");
+      else if (s.backfill->table.empty() || s.backfill->key.empty() || s.backfill->set.empty())
+        out.push_back(name + " is a backfill without table, key or columns to set.");
     }
   }
   return out;

@@ -76,4 +76,12 @@ std::vector<Finding> lint(const Plan& plan, const Policy& policy);
 // The level a rule gives `step` (exposed for tests and rendering).
 Level rule_level(const HazardRule& rule, const Step& step);
 
+// What makes a plan unsound to apply, beyond what parsing checks (the plan
+// file parser reads any Plan back exactly, sound or not): empty or duplicate
+// step ids, depends_on naming an unknown step or one that runs later, a
+// sql step without SQL, a backfill step without table, key or assignments.
+// One sentence per problem naming the step; empty when the plan is sound.
+// `seam lint` refuses such a plan (exit 65) before applying any policy.
+std::vector<std::string> plan_problems(const Plan& plan);
+
 }  // namespace seam::planner

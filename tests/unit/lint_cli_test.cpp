@@ -159,6 +159,18 @@ TEST_F(LintCli, MalformedPlanIs65WithPosition) {
   EXPECT_NE(r.err.find("missing.yaml: cannot read the plan file"), std::string::npos) << r.err;
 }
 
+TEST_F(LintCli, UnsoundPlanIs65) {
+  seam::planner::Plan p = seam::test::sample_plan();
+  p.steps[2].depends_on = {"nowhere"};
+  fs::path plan = write("plan.yaml", seam::planner::to_yaml(p));
+  SeamRun r = seam("lint '" + plan.string() + "'");
+  EXPECT_EQ(r.status, 65) << r.out << r.err;
+  EXPECT_NE(r.err.find("plan.yaml: the plan cannot be applied as written:\n  step dual-write-001-sync-orders-id "
+                       "depends on nowhere, which is not in the plan."),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(LintCli, MalformedPolicyIs65WithPosition) {
   fs::path plan = write("plan.yaml", seam::planner::to_yaml(seam::test::sample_plan()));
   fs::path policy = write("seam.yaml", "policy:\n  hazards:\n    data-loss: maybe\n");

@@ -228,3 +228,37 @@ TEST(Config, PasswordsAreRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(PlanProblems, SoundPlansHaveNone) {
+  EXPECT_TRUE(plan_problems(seam::test::sample_plan()).empty());
+  EXPECT_TRUE(plan_problems(Plan{}).empty());
+}
+
+TEST(PlanProblems, EachProblemNamesItsStep) {
+  Plan p = seam::test::sample_plan();
+  p.steps[1].id = p.steps[0].id;                        // duplicate
+  p.steps[2].depends_on = {"nowhere"};                   // unknown
+  p.steps[0].depends_on = {"backfill-001-orders-id-new"};  // runs later
+  p.steps[3].backfill->key.clear();
+  p.steps[5].sql.clear();
+  Step cp = p.steps[4];
+  cp.id = "";
+  p.steps.push_back(cp);
+  EXPECT_EQ(plan_problems(p), (std::vector<std::string>{
+                                  "step expand-001-create-index-users-email-idx depends on "
+                                  "backfill-001-orders-id-new, which runs after it.",
+                                  "step expand-001-create-index-users-email-idx appears more than once.",
+                                  "step dual-write-001-sync-orders-id depends on nowhere, which is not in the plan.",
+                                  "step backfill-001-orders-id-new is a backfill without table, key or columns to set.",
+                                  "step contract-001-swap-orders-id is a sql step without SQL.",
+                                  "step 9 has no id.",
+                              }));
+  p = seam::test::sample_plan();
+  p.steps[3].backfill.reset();
+  EXPECT_EQ(plan_problems(p), (std::vector<std::string>{
+                                  "step backfill-001-orders-id-new is a backfill step without backfill settings."}));
+}
+
+}  // namespace
