@@ -403,9 +403,13 @@ std::string to_json(const Plan& p) {
 
 std::string to_markdown(const Plan& p) {
   std::string o = "## seam plan\n\n";
+  // Fingerprints shortened like git commits: 12 hex digits, "sha256:" dropped.
+  auto short_fp = [](const std::string& fp) {
+    std::string hex = fp.rfind("sha256:", 0) == 0 ? fp.substr(7) : fp;
+    return md_code(hex.substr(0, 12));
+  };
   o += md_text(p.dialect) + " " + md_text(p.server_version) + " · seam " + md_text(p.seam_version) +
-       " · source " + md_code(p.source_fingerprint.substr(0, 12)) + " → desired " +
-       md_code(p.desired_fingerprint.substr(0, 12)) + "\n\n";
+       " · source " + short_fp(p.source_fingerprint) + " → desired " + short_fp(p.desired_fingerprint) + "\n\n";
   if (p.steps.empty()) return o + "No changes: the database already matches the desired state.\n";
 
   // Summary table.

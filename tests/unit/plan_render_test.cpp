@@ -110,6 +110,9 @@ TEST(PlanMarkdown, SummaryTableFirstThenPhases) {
                            "`contract-003-set-type-audit-payload`) |"))
       << md;
   EXPECT_TRUE(contains(md, "| Objects touched | 4: `public.audit`")) << md;
+  EXPECT_TRUE(contains(md, "postgres 16.4 · seam 0.1.0 · source `0f1e2d3c4b5a` → desired `a1b2c3d4e5f6`\n")) << md;
+  p.source_fingerprint = "sha256:" + p.source_fingerprint;
+  EXPECT_TRUE(contains(to_markdown(p), "source `0f1e2d3c4b5a` →")) << to_markdown(p);
   // Hazard counts: data loss and blocking locks lead, highlighted.
   EXPECT_TRUE(contains(md, "| Hazards | ⚠️ **data-loss** 1 · ⚠️ **blocking-lock** 2 · **app-compat** 1")) << md;
   // In a step, data-loss comes before blocking-lock whatever the plan's order.
