@@ -731,10 +731,14 @@ class Planner {
       direct(ci, a, "", {});
       return;
     }
+    if (c.identity && !c.generated && strategy_of("add_column_identity", "expand_backfill") == "expand_backfill" &&
+        !primary_key(a.table).empty()) {
+      add_identity_column(ci, a);
+      return;
+    }
     if (c.identity || c.generated) {
-      // No online path planned: the identity strategy (nullable + sequence
-      // default + backfill + ADD GENERATED) is not implemented yet, and a
-      // stored generated column has none.
+      // A stored generated column has no online path (and an identity column
+      // none without a key to backfill by).
       std::string op = c.identity ? "add_column_identity" : "add_column_generated_stored";
       size_t i = direct(ci, a, op, {a.table});
       auto& d = out_[i];
@@ -744,8 +748,8 @@ class Planner {
         d.step.hazards.push_back({HazardType::TableRewrite, a.table.str() + " and its indexes are rewritten."});
       }
       if (c.identity)
-        d.step.hazards.push_back({HazardType::BlockingLock, "seam does not plan the online path for a new identity column "
-                                                            "yet; the column is added directly."});
+        d.step.hazards.push_back({HazardType::BlockingLock, a.table.str() + " has no primary key to backfill the new "
+                                                            "identity column by; it is added directly."});
       return;
     }
     if (!vol) {
@@ -781,6 +785,57 @@ class Planner {
     size_t i3 = backfill(ci, a.table, {{c.name, paren(expr_text(*c.default_expr))}}, quote_ident(c.name) + " IS NULL",
                          "backfill " + c.name, i2);
     if (c.not_null) not_null_chain(ci, a.table, c.name, i3);
+  }
+
+  // A new identity column without a rewrite: a temporary sequence feeds a
+  // plain column (default for new rows, batched backfill for old ones), NOT
+  // NULL by the version's strategy, then in one transaction the default goes,
+  // the column becomes an identity (catalog-only on a NOT NULL column) whose
+  // sequence continues where the temporary one stopped, and that one is dropped.
+  void add_identity_column(size_t ci, const differ::AddColumn& a) {
+    const auto& c = a.obj;
+    const auto& ch = cs_.changes[ci];
+    const QualName& t = a.table;
+    std::string type = (c.type == "smallint" || c.type == "integer" || c.type == "bigint") ? c.type : c.identity_seq.type;
+    auto opts = sequence_option_clauses(c.identity_seq, type, false);
+    QualName tmp{t.schema, make_object_name(t.name, c.name, "seam_seq")};
+    schema::Column plain = c;
+    plain.identity = 0;
+    plain.default_expr.reset();
+    plain.not_null = false;
+    plain.comment.clear();
+    std::string s1 = "CREATE SEQUENCE " + quote_qual(tmp) + " AS " + type + (opts.empty() ? "" : " " + join(opts, " ")) + ";\n";
+    s1 += alter_table(t) + "ADD COLUMN " + column_def(to_table(t), plain) + ";\n";
+    if (!c.comment.empty()) s1 += comment_sql(to_table(t), c);
+    Draft d1 = base(ci, Phase::Expand, "add_column_nullable", s1, "nullable");
+    expand_keys(d1, ch);
+    differ_hazards(d1, ch);
+    annotate(d1, "add_column_nullable", t, {"ACCESS EXCLUSIVE"});
+    size_t i1 = push(std::move(d1));
+    std::string next = "nextval(" + quote_literal(quote_qual(tmp)) + "::regclass)";
+    Draft d2 = base(ci, Phase::Expand, "set_default", alter_column(t, c.name) + "SET DEFAULT " + next + ";\n", "default");
+    d2.alters.push_back(differ::key::rel(t));
+    annotate(d2, "set_default", t, {"ACCESS EXCLUSIVE"});
+    size_t i2 = push(std::move(d2), i1);
+    size_t i3 = backfill(ci, t, {{c.name, next}}, quote_ident(c.name) + " IS NULL", "backfill " + c.name, i2);
+    size_t i4 = not_null_chain(ci, t, c.name, i3);
+    std::string s = alter_column(t, c.name) + "DROP DEFAULT;\n";
+    s += alter_column(t, c.name) + "ADD GENERATED " + (c.identity == 'a' ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY";
+    auto id_opts = opts;
+    if (!c.identity_seq_name.empty() && c.identity_seq_name != make_object_name(t.name, c.name, "seq"))
+      id_opts.insert(id_opts.begin(), "SEQUENCE NAME " + quote_qual({t.schema, c.identity_seq_name}));
+    if (!id_opts.empty()) s += " (" + join(id_opts, " ") + ")";
+    s += ";\n";
+    s += "SELECT setval(pg_get_serial_sequence(" + quote_literal(quote_qual(t)) + ", " + quote_literal(c.name) +
+         "), s.last_value, s.is_called) FROM " + quote_qual(tmp) + " AS s;\n";
+    s += "DROP SEQUENCE " + quote_qual(tmp) + ";\n";
+    Draft d5 = base(ci, Phase::Contract, "", s, "identity");
+    d5.needs.push_back("nn:" + unq(t) + "." + c.name);
+    lock(d5, "ACCESS EXCLUSIVE", t, 0);
+    d5.step.hazards.push_back({HazardType::AppCompat, "From this step on, " + quote_ident(c.name) + " of " + t.str() +
+                                                          (c.identity == 'a' ? " is GENERATED ALWAYS: inserts must not set it."
+                                                                             : " is an identity column.")});
+    push(std::move(d5), i4);
   }
 
   size_t backfill(size_t ci, const QualName& t, std::vector<planner::Backfill::Assignment> set, const std::string& where,

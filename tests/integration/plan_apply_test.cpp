@@ -225,4 +225,27 @@ TEST(PlanStrategies, PartitionedIndexEndsValidAndAttached) {
   EXPECT_EQ("2", test::query_value(url, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.e_id_at_key'::regclass"));
 }
 
+TEST(PlanStrategies, NewIdentityColumnIsBackfilledAndContinuesItsSequence) {
+  std::string url = test::fresh_database("identity");
+  test::run_sql(url, "CREATE TABLE public.t (id text PRIMARY KEY); INSERT INTO public.t SELECT 'k' || g FROM generate_series(1, 1500) g;");
+  auto conn = pg::connect(url);
+  schema::Catalog desired = load_text("CREATE TABLE public.t (id text PRIMARY KEY, n bigint GENERATED ALWAYS AS IDENTITY);");
+  planner::Plan plan = plan_for(*conn, desired);
+  expect_invariants(plan);
+  for (const auto& s : plan.steps) EXPECT_FALSE(s.rewrite) << s.id;
+  bool inserted = false;
+  test::run_plan_sequentially(*conn, plan, [&](const planner::Step& s) {
+    if (s.kind == planner::StepKind::Checkpoint) {  // new rows while the migration runs
+      test::run_sql(url, "INSERT INTO public.t (id) VALUES ('during')");
+      inserted = true;
+    }
+  });
+  ASSERT_TRUE(inserted);
+  auto d = schema::compare(columns_by_name(desired), columns_by_name(pg::inspect(*conn)));
+  EXPECT_TRUE(d.empty()) << schema::format_differences(d) << plan_text(plan);
+  test::run_sql(url, "INSERT INTO public.t (id) VALUES ('after')");
+  EXPECT_EQ("1502|1502", test::query_value(url, "SELECT count(DISTINCT n) || '|' || count(*) FROM public.t"));
+  EXPECT_EQ("1502", test::query_value(url, "SELECT n FROM public.t WHERE id = 'after'"));
+}
+
 }  // namespace
