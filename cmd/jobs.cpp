@@ -1,11 +1,13 @@
 // `seam jobs list|show|pause|resume|cancel|approve|rollback --db URL`: the job
 // ledger seen and steered by an operator (executor/control.hpp,
 // executor/rollback.hpp). docs/runbook.md walks through each.
+#include <cstdlib>
 #include <iostream>
 
 #include "cmd/commands.hpp"
 #include "dialects/postgres/conn.hpp"
 #include "executor/control.hpp"
+#include "executor/lease.hpp"
 #include "executor/rollback.hpp"
 
 namespace seam::cmd {
@@ -79,7 +81,12 @@ void register_jobs(CLI::App& app) {
     o.url = a->db;
     o.ledger = ledger();
     o.on_event = [](const std::string& msg) { std::cout << "seam: " << msg << std::endl; };
-    std::cout << "seam: " << executor::rollback_job(a->job, o) << "\n";
+    try {
+      std::cout << "seam: " << executor::rollback_job(a->job, o) << "\n";
+    } catch (const executor::LeaseHeldError& e) {
+      std::cerr << "seam: " << e.what() << "\n";
+      std::exit(kBusy);
+    }
   });
 }
 
