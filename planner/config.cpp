@@ -28,9 +28,10 @@ HazardType hazard_of(const At& at) {
   try {
     return hazard_from_string(s);
   } catch (const std::invalid_argument&) {
-    at.fail("unknown hazard type '" + s +
-            "' (expected data-loss, blocking-lock, table-rewrite, full-scan, long-running, app-compat, "
-            "not-transactional, dialect-unverified or maybe-rename)");
+    at.fail(
+        "unknown hazard type '" + s +
+        "' (expected data-loss, blocking-lock, table-rewrite, full-scan, long-running, app-compat, "
+        "not-transactional, dialect-unverified or maybe-rename)");
   }
 }
 
@@ -42,8 +43,10 @@ HazardRule read_rule(const At& at) {
   r.level = level_of(at.key("level"));
   if (at.has("when")) {
     std::string when = at.key("when").str();
-    if (when == "non-empty") r.non_empty_only = true;
-    else if (when != "always") at.key("when").fail("unknown condition '" + when + "' (expected always or non-empty)");
+    if (when == "non-empty")
+      r.non_empty_only = true;
+    else if (when != "always")
+      at.key("when").fail("unknown condition '" + when + "' (expected always or non-empty)");
   }
   for (const char* k : {"min_lock_ms", "otherwise"})
     if (at.has(k) && !r.non_empty_only) at.key(k).fail("only applies with `when: non-empty`");
@@ -61,11 +64,12 @@ Policy read_policy(const At& at) {
   at.check_keys({"hazards", "allow"});
   if (at.has("hazards") && !at.key("hazards").is_null()) {
     At hs = at.key("hazards");
-    hs.check_keys({"data-loss", "blocking-lock", "table-rewrite", "full-scan", "long-running", "app-compat",
-                   "not-transactional", "dialect-unverified", "maybe-rename"});
+    hs.check_keys({"data-loss", "blocking-lock", "table-rewrite", "full-scan", "long-running",
+                   "app-compat", "not-transactional", "dialect-unverified", "maybe-rename"});
     for (auto it = hs.node.begin(); it != hs.node.end(); ++it) {
       std::string name = it->first.Scalar();
-      p.rules[hazard_from_string(name)] = read_rule(At{it->second, at.origin, hs.path + "." + name});
+      p.rules[hazard_from_string(name)] =
+          read_rule(At{it->second, at.origin, hs.path + "." + name});
     }
   }
   if (at.has("allow") && !at.key("allow").is_null()) {
@@ -93,7 +97,8 @@ Policy read_policy(const At& at) {
 bool is_var_name(const std::string& s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+      return false;
   return true;
 }
 
@@ -125,14 +130,16 @@ void check_db(const At& at) {
   std::string lower;
   for (char c : literal) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const char* advice =
-      "; passwords never go in seam.yaml - use an environment variable reference like ${PROD_DATABASE_URL} "
+      "; passwords never go in seam.yaml - use an environment variable reference like "
+      "${PROD_DATABASE_URL} "
       "(or ${DB_PASSWORD} in its place)";
-  if (lower.find("password=") != std::string::npos) at.fail("holds a password" + std::string(advice));
+  if (lower.find("password=") != std::string::npos)
+    at.fail("holds a password" + std::string(advice));
   std::size_t scheme = literal.find("://");
   if (scheme != std::string::npos) {
     std::size_t auth_end = literal.find_first_of("/?#", scheme + 3);
-    std::string authority = literal.substr(scheme + 3, auth_end == std::string::npos ? std::string::npos
-                                                                                     : auth_end - scheme - 3);
+    std::string authority = literal.substr(
+        scheme + 3, auth_end == std::string::npos ? std::string::npos : auth_end - scheme - 3);
     std::size_t at_sign = authority.rfind('@');
     if (at_sign != std::string::npos) {
       std::string userinfo = authority.substr(0, at_sign);
@@ -152,7 +159,8 @@ Environment read_environment(const At& at, const std::string& name, const Thrott
   e.db = at.key("db").str();
   if (at.has("dialect")) {
     e.dialect = at.key("dialect").str();
-    if (e.dialect != "postgres") at.key("dialect").fail("unknown dialect '" + e.dialect + "' (seam supports: postgres)");
+    if (e.dialect != "postgres")
+      at.key("dialect").fail("unknown dialect '" + e.dialect + "' (seam supports: postgres)");
   }
   if (at.has("server_version")) e.server_version = at.key("server_version").str();
   e.throttle = at.has("throttle") ? yamlio::read_throttle(at.key("throttle"), defaults) : defaults;
@@ -182,13 +190,15 @@ Config config_from_yaml(const std::string& text, const std::string& origin) {
     for (auto it = envs.node.begin(); it != envs.node.end(); ++it) {
       std::string name = it->first.Scalar();
       At key{it->first, origin, envs.path + "." + name};
-      if (name.empty() ||
-          name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != std::string::npos)
+      if (name.empty() || name.find_first_not_of(
+                              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
+                              std::string::npos)
         key.fail("an environment name is letters, digits, '-' and '_'");
       for (const auto& s : seen)
         if (s == name) key.fail("duplicate key");
       seen.push_back(name);
-      c.environments.push_back(read_environment(At{it->second, origin, key.path}, name, c.throttle));
+      c.environments.push_back(
+          read_environment(At{it->second, origin, key.path}, name, c.throttle));
     }
   }
   return c;
@@ -202,7 +212,8 @@ Config load_config(const std::string& path) {
   return config_from_yaml(ss.str(), path);
 }
 
-std::string resolve_db_url(const Environment& env, const std::function<const char*(const char*)>& getenv) {
+std::string resolve_db_url(const Environment& env,
+                           const std::function<const char*(const char*)>& getenv) {
   auto get = getenv ? getenv : [](const char* n) -> const char* { return std::getenv(n); };
   std::string out;
   std::size_t pos = 0;

@@ -43,7 +43,7 @@ struct Environment {
 struct Config {
   Policy policy = Policy::defaults();
   Throttle throttle;
-  std::vector<Environment> environments;  // in file order
+  std::vector<Environment> environments;                          // in file order
   const Environment* environment(const std::string& name) const;  // nullptr if absent
   bool operator==(const Config&) const = default;
 };

@@ -33,9 +33,12 @@ const AllowEntry* exception_for(const Policy& policy, const Step& s, HazardType 
 
 const char* to_string(Level l) {
   switch (l) {
-    case Level::Allow: return "allow";
-    case Level::Warn: return "warn";
-    case Level::Error: return "error";
+    case Level::Allow:
+      return "allow";
+    case Level::Warn:
+      return "warn";
+    case Level::Error:
+      return "error";
   }
   return "?";
 }
@@ -84,8 +87,10 @@ std::vector<std::string> plan_problems(const Plan& plan) {
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
     const Step& s = plan.steps[i];
     std::string name = s.id.empty() ? "step " + std::to_string(i + 1) : "step " + s.id;
-    if (s.id.empty()) out.push_back(name + " has no id.");
-    else if (!position.emplace(s.id, i).second) out.push_back(name + " appears more than once.");
+    if (s.id.empty())
+      out.push_back(name + " has no id.");
+    else if (!position.emplace(s.id, i).second)
+      out.push_back(name + " appears more than once.");
     for (const auto& d : s.depends_on) {
       auto it = position.find(d);
       if (it != position.end() && it->second != i) continue;
@@ -94,9 +99,11 @@ std::vector<std::string> plan_problems(const Plan& plan) {
       out.push_back(name + (later ? " depends on " + d + ", which runs after it."
                                   : " depends on " + d + ", which is not in the plan."));
     }
-    if (s.kind == StepKind::Sql && s.sql.empty()) out.push_back(name + " is a sql step without SQL.");
+    if (s.kind == StepKind::Sql && s.sql.empty())
+      out.push_back(name + " is a sql step without SQL.");
     if (s.kind == StepKind::Backfill) {
-      if (!s.backfill) out.push_back(name + " is a backfill step without backfill settings.");
+      if (!s.backfill)
+        out.push_back(name + " is a backfill step without backfill settings.");
       else if (s.backfill->table.empty() || s.backfill->key.empty() || s.backfill->set.empty())
         out.push_back(name + " is a backfill without table, key or columns to set.");
     }

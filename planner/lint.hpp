@@ -35,8 +35,8 @@ const char* to_string(Level l);  // "allow", "warn", "error"
 
 struct HazardRule {
   Level level = Level::Allow;
-  bool non_empty_only = false;  // `when: non-empty`
-  double min_lock_ms = 0;       // with non_empty_only: the lock estimate must exceed this
+  bool non_empty_only = false;     // `when: non-empty`
+  double min_lock_ms = 0;          // with non_empty_only: the lock estimate must exceed this
   Level otherwise = Level::Allow;  // with non_empty_only: the level on an empty table
   bool operator==(const HazardRule&) const = default;
 };
@@ -60,8 +60,8 @@ struct Policy {
 };
 
 struct Finding {
-  Level level;          // Error, Warn, or Allow when an allow entry passed it
-  std::string step;     // step id
+  Level level;       // Error, Warn, or Allow when an allow entry passed it
+  std::string step;  // step id
   HazardType hazard;
   std::string message;  // the hazard's message
   Level policy_level;   // the level before an allow entry (== level otherwise)

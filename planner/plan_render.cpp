@@ -40,10 +40,14 @@ std::string duration(double s) {
   if (!(s > 0)) return "0 s";
   if (std::isinf(s)) return "unbounded";
   if (s < 0.001) return "< 1 ms";
-  if (s < 1) std::snprintf(buf, sizeof buf, "~%.0f ms", s * 1000);
-  else if (s < 60) std::snprintf(buf, sizeof buf, "~%.1f s", s);
-  else if (s < 3600) std::snprintf(buf, sizeof buf, "~%.1f min", s / 60);
-  else std::snprintf(buf, sizeof buf, "~%.1f h", s / 3600);
+  if (s < 1)
+    std::snprintf(buf, sizeof buf, "~%.0f ms", s * 1000);
+  else if (s < 60)
+    std::snprintf(buf, sizeof buf, "~%.1f s", s);
+  else if (s < 3600)
+    std::snprintf(buf, sizeof buf, "~%.1f min", s / 60);
+  else
+    std::snprintf(buf, sizeof buf, "~%.1f h", s / 3600);
   return buf;
 }
 
@@ -124,9 +128,10 @@ std::string batch_update(const Backfill& b, const Throttle& t) {
   std::string keys = key_list(b.key), set;
   for (const auto& a : b.set)
     set += (set.empty() ? "" : ",\n       ") + schema::quote_ident(a.column) + " = " + a.expression;
-  return "UPDATE " + qual(b.table) + "\n   SET " + set + "\n WHERE (" + keys + ") IN (SELECT " + keys +
-         " FROM " + qual(b.table) + "\n                WHERE " + (b.where.empty() ? "" : "(" + b.where + ") AND ") +
-         "(" + keys + ") > (<cursor>)\n                ORDER BY " + keys + " LIMIT " +
+  return "UPDATE " + qual(b.table) + "\n   SET " + set + "\n WHERE (" + keys + ") IN (SELECT " +
+         keys + " FROM " + qual(b.table) + "\n                WHERE " +
+         (b.where.empty() ? "" : "(" + b.where + ") AND ") + "(" + keys +
+         ") > (<cursor>)\n                ORDER BY " + keys + " LIMIT " +
          std::to_string(b.batch_size ? b.batch_size : t.batch_size) + ");\n";
 }
 
@@ -310,13 +315,27 @@ std::string json_quote(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           char buf[8];
@@ -328,8 +347,10 @@ std::string json_quote(std::string_view s) {
     }
   }
   // U+2028/U+2029 are valid JSON but break JavaScript string literals.
-  for (std::size_t at; (at = out.find("\xe2\x80\xa8")) != std::string::npos;) out.replace(at, 3, "\\u2028");
-  for (std::size_t at; (at = out.find("\xe2\x80\xa9")) != std::string::npos;) out.replace(at, 3, "\\u2029");
+  for (std::size_t at; (at = out.find("\xe2\x80\xa8")) != std::string::npos;)
+    out.replace(at, 3, "\\u2028");
+  for (std::size_t at; (at = out.find("\xe2\x80\xa9")) != std::string::npos;)
+    out.replace(at, 3, "\\u2029");
   return out + "\"";
 }
 
@@ -409,7 +430,8 @@ std::string to_markdown(const Plan& p) {
     return md_code(hex.substr(0, 12));
   };
   o += md_text(p.dialect) + " " + md_text(p.server_version) + " · seam " + md_text(p.seam_version) +
-       " · source " + short_fp(p.source_fingerprint) + " → desired " + short_fp(p.desired_fingerprint) + "\n\n";
+       " · source " + short_fp(p.source_fingerprint) + " → desired " +
+       short_fp(p.desired_fingerprint) + "\n\n";
   if (p.steps.empty()) return o + "No changes: the database already matches the desired state.\n";
 
   // Summary table.
@@ -421,23 +443,28 @@ std::string to_markdown(const Plan& p) {
   for (Phase ph : kPhases) {
     int n = 0;
     for (const Step* s : p.phase_steps(ph)) {
-      if (s->kind == StepKind::Checkpoint) ++checkpoints;
-      else ++n;
+      if (s->kind == StepKind::Checkpoint)
+        ++checkpoints;
+      else
+        ++n;
     }
-    per_phase += (per_phase.empty() ? "" : " · ") + std::string(to_string(ph)) + " " + std::to_string(n);
+    per_phase +=
+        (per_phase.empty() ? "" : " · ") + std::string(to_string(ph)) + " " + std::to_string(n);
   }
   per_phase += " · manual checkpoints " + std::to_string(checkpoints);
   std::string longest = "none";
   if (!p.summary.longest_lock_step.empty() || !(p.summary.longest_lock == Lock{})) {
     const Lock& l = p.summary.longest_lock;
-    longest = md_text(l.mode) + " on " + md_code(l.table) + ", " + duration(l.est_seconds) + " (step " +
-              md_code(p.summary.longest_lock_step) + ")";
+    longest = md_text(l.mode) + " on " + md_code(l.table) + ", " + duration(l.est_seconds) +
+              " (step " + md_code(p.summary.longest_lock_step) + ")";
   }
   std::string hazards;
   {
     std::vector<std::pair<std::string, int>> hc = p.summary.hazard_counts;
     std::stable_sort(hc.begin(), hc.end(), [](const auto& a, const auto& b) {
-      auto rank = [](const std::string& n) { return n == "data-loss" ? 0 : n == "blocking-lock" ? 1 : 2; };
+      auto rank = [](const std::string& n) {
+        return n == "data-loss" ? 0 : n == "blocking-lock" ? 1 : 2;
+      };
       return rank(a.first) < rank(b.first);
     });
     for (const auto& [name, n] : hc)
@@ -462,8 +489,10 @@ std::string to_markdown(const Plan& p) {
       const Step& s = p.steps[i];
       ++number;
       if (s.kind == StepKind::Checkpoint) {
-        o += "> 🛑 **Manual checkpoint** " + md_code(s.id) + ": `seam apply` stops here until the job is approved.\n";
-        for (const auto& l : lines_of(s.message)) o += ">" + (l.empty() ? "" : " " + md_text(l)) + "\n";
+        o += "> 🛑 **Manual checkpoint** " + md_code(s.id) +
+             ": `seam apply` stops here until the job is approved.\n";
+        for (const auto& l : lines_of(s.message))
+          o += ">" + (l.empty() ? "" : " " + md_text(l)) + "\n";
         o += "\n";
         continue;
       }
@@ -482,21 +511,22 @@ std::string to_markdown(const Plan& p) {
         o += "\n";
       }
       for (const Hazard* h : review_order(s.hazards)) {
-        o += "- " + md_hazard_name(to_string(h->type)) + ": " +
-             md_text(h->message) + "\n";
+        o += "- " + md_hazard_name(to_string(h->type)) + ": " + md_text(h->message) + "\n";
       }
       o += "\n";
       if (s.backfill) {
         const Backfill& b = *s.backfill;
-        std::string batch = b.batch_size ? grouped(b.batch_size) : grouped(p.throttle.batch_size) + " (throttle)";
-        o += "Backfill of " + md_code(b.table) + ", about " + grouped(b.est_rows) + " rows, in batches of " + batch +
-             " by key " + md_code(key_list(b.key)) + ":\n\n";
+        std::string batch =
+            b.batch_size ? grouped(b.batch_size) : grouped(p.throttle.batch_size) + " (throttle)";
+        o += "Backfill of " + md_code(b.table) + ", about " + grouped(b.est_rows) +
+             " rows, in batches of " + batch + " by key " + md_code(key_list(b.key)) + ":\n\n";
         o += md_fence("sql", batch_update(b, p.throttle)) + "\n";
       }
       if (!s.sql.empty()) o += md_fence("sql", s.sql) + "\n";
       if (!s.on_failure.empty()) o += "On failure:\n\n" + md_fence("sql", s.on_failure) + "\n";
       if (!s.message.empty()) {
-        for (const auto& l : lines_of(s.message)) o += ">" + (l.empty() ? "" : " " + md_text(l)) + "\n";
+        for (const auto& l : lines_of(s.message))
+          o += ">" + (l.empty() ? "" : " " + md_text(l)) + "\n";
         o += "\n";
       }
     }
@@ -509,17 +539,20 @@ std::string to_sql(const Plan& p) {
   std::string o;
   o += "-- seam plan preview: a reading copy, not a script. `seam apply` runs the plan file,\n"
        "-- batching backfills and stopping at checkpoints.\n";
-  comment(o, "-- ", "seam " + p.seam_version + ", " + p.dialect + " " + p.server_version + ", plan format " +
-                        std::to_string(p.format_version));
+  comment(o, "-- ",
+          "seam " + p.seam_version + ", " + p.dialect + " " + p.server_version + ", plan format " +
+              std::to_string(p.format_version));
   comment(o, "-- source fingerprint:  ", p.source_fingerprint);
   comment(o, "-- desired fingerprint: ", p.desired_fingerprint);
   if (p.steps.empty()) return o + "-- no changes\n";
   std::string longest = "none";
   if (!p.summary.longest_lock_step.empty())
     longest = p.summary.longest_lock.mode + " on " + p.summary.longest_lock.table + " " +
-              duration(p.summary.longest_lock.est_seconds) + " (" + p.summary.longest_lock_step + ")";
-  comment(o, "-- ", std::to_string(p.steps.size()) + " steps, " + std::to_string(p.summary.rows_to_backfill) +
-                        " rows to backfill, longest lock: " + one_line(longest));
+              duration(p.summary.longest_lock.est_seconds) + " (" + p.summary.longest_lock_step +
+              ")";
+  comment(o, "-- ",
+          std::to_string(p.steps.size()) + " steps, " + std::to_string(p.summary.rows_to_backfill) +
+              " rows to backfill, longest lock: " + one_line(longest));
   for (std::size_t i = 0; i < p.steps.size();) {
     Phase ph = p.steps[i].phase;
     o += "\n-- phase: " + std::string(to_string(ph)) + "\n";
@@ -530,22 +563,26 @@ std::string to_sql(const Plan& p) {
         auto ls = lines_of(s.message.empty() ? "approve to continue" : s.message);
         comment(o, "-- CHECKPOINT: ", ls[0]);
         for (std::size_t k = 1; k < ls.size(); ++k) comment(o, "--             ", ls[k]);
-        comment(o, "--             ", "(step " + s.id + "; `seam apply` stops here until the job is approved)");
+        comment(o, "--             ",
+                "(step " + s.id + "; `seam apply` stops here until the job is approved)");
         continue;
       }
       std::string hz;
-      for (const Hazard* h : review_order(s.hazards)) hz += (hz.empty() ? "" : ", ") + std::string(to_string(h->type));
-      comment(o, "-- ", "step " + one_line(s.id) + " (lock: " + locks_text(s.locks) +
-                            ", transactional: " + (s.transactional ? "yes" : "no") +
-                            (s.rewrite ? ", rewrites" : "") + (s.scan ? ", scans" : "") +
-                            ", hazards: " + (hz.empty() ? "none" : hz) + ")");
+      for (const Hazard* h : review_order(s.hazards))
+        hz += (hz.empty() ? "" : ", ") + std::string(to_string(h->type));
+      comment(o, "-- ",
+              "step " + one_line(s.id) + " (lock: " + locks_text(s.locks) + ", transactional: " +
+                  (s.transactional ? "yes" : "no") + (s.rewrite ? ", rewrites" : "") +
+                  (s.scan ? ", scans" : "") + ", hazards: " + (hz.empty() ? "none" : hz) + ")");
       if (!s.change.empty()) comment(o, "--   ", s.change);
-      for (const Hazard* h : review_order(s.hazards)) comment(o, "--   ", std::string(to_string(h->type)) + ": " + one_line(h->message));
+      for (const Hazard* h : review_order(s.hazards))
+        comment(o, "--   ", std::string(to_string(h->type)) + ": " + one_line(h->message));
       if (s.backfill) {
         const Backfill& b = *s.backfill;
         std::string batch = std::to_string(b.batch_size ? b.batch_size : p.throttle.batch_size);
-        comment(o, "-- ", "backfill " + b.table + " (~" + std::to_string(b.est_rows) + " rows) in batches of " +
-                              batch + ", each its own transaction, in key order:");
+        comment(o, "-- ",
+                "backfill " + b.table + " (~" + std::to_string(b.est_rows) +
+                    " rows) in batches of " + batch + ", each its own transaction, in key order:");
         comment(o, "--   ", batch_update(b, p.throttle));
       }
       if (!s.sql.empty()) {

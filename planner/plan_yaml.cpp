@@ -23,7 +23,9 @@ using yamlio::scalar_line;
 
 // --- writing ---------------------------------------------------------------
 
-std::string pad(int n) { return std::string(n, ' '); }
+std::string pad(int n) {
+  return std::string(n, ' ');
+}
 
 void line(std::string& o, int indent, std::string_view key, std::string_view raw_value) {
   o += pad(indent);
@@ -54,7 +56,9 @@ void strings(std::string& o, int indent, std::string_view key, const std::vector
   }
 }
 
-const char* boolean(bool b) { return b ? "true" : "false"; }
+const char* boolean(bool b) {
+  return b ? "true" : "false";
+}
 
 void write_throttle(std::string& o, int indent, const Throttle& t) {
   line(o, indent, "batch_size", std::to_string(t.batch_size));
@@ -85,11 +89,12 @@ void write_step(std::string& o, const std::string& lead, int in, const Step& s) 
   if (s.kind == StepKind::Sql || !s.sql.empty()) sql_text(o, in, "sql", s.sql);
   if (!cp || !s.transactional) line(o, in, "transactional", boolean(s.transactional));
   if (!cp || !s.locks.empty())
-    map_list(o, in, "locks", s.locks, [](std::string& o, const std::string& lead, int in, const Lock& l) {
-      scalar_line(o, lead, in, "mode", l.mode);
-      text(o, in, "table", l.table);
-      line(o, in, "est_seconds", number(l.est_seconds));
-    });
+    map_list(o, in, "locks", s.locks,
+             [](std::string& o, const std::string& lead, int in, const Lock& l) {
+               scalar_line(o, lead, in, "mode", l.mode);
+               text(o, in, "table", l.table);
+               line(o, in, "est_seconds", number(l.est_seconds));
+             });
   if (!cp || s.rewrite) line(o, in, "rewrite", boolean(s.rewrite));
   if (!cp || s.scan) line(o, in, "scan", boolean(s.scan));
   if (!cp || !s.hazards.empty())
@@ -132,7 +137,8 @@ void check_plan_utf8(const Plan& p) {
   for (const auto& [name, n] : p.summary.hazard_counts) c(name, "summary.hazard_counts");
   for (const auto& s : p.steps) {
     std::string w = "step " + s.id;
-    for (const std::string* f : {&s.id, &s.op, &s.change, &s.sql, &s.on_failure, &s.message}) c(*f, w);
+    for (const std::string* f : {&s.id, &s.op, &s.change, &s.sql, &s.on_failure, &s.message})
+      c(*f, w);
     for (const auto& l : s.locks) c(l.mode, w), c(l.table, w);
     for (const auto& h : s.hazards) c(h.message, w);
     for (const auto& d : s.depends_on) c(d, w);
@@ -159,7 +165,8 @@ auto named(const At& at, F from_string) {
 StepKind kind_from_string(const std::string& s) {
   for (StepKind k : {StepKind::Sql, StepKind::Backfill, StepKind::Checkpoint})
     if (s == to_string(k)) return k;
-  throw std::invalid_argument("unknown step kind '" + s + "' (expected sql, backfill or checkpoint)");
+  throw std::invalid_argument("unknown step kind '" + s +
+                              "' (expected sql, backfill or checkpoint)");
 }
 
 template <class T, class F>
@@ -175,7 +182,9 @@ std::vector<std::string> opt_strings(const At& at) {
   return at.absent ? std::vector<std::string>{} : at.strings();
 }
 
-std::string opt_str(const At& at) { return at.absent ? "" : at.str(); }
+std::string opt_str(const At& at) {
+  return at.absent ? "" : at.str();
+}
 
 Lock read_lock(const At& at) {
   at.check_keys({"mode", "table", "est_seconds"});
@@ -259,7 +268,8 @@ std::string to_yaml(const Plan& p) {
     line(o, 2, "hazard_counts", "{}");
   } else {
     o += "  hazard_counts:\n";
-    for (const auto& [name, n] : sm.hazard_counts) line(o, 4, inline_scalar(name), std::to_string(n));
+    for (const auto& [name, n] : sm.hazard_counts)
+      line(o, 4, inline_scalar(name), std::to_string(n));
   }
 
   if (p.steps.empty()) {
@@ -272,7 +282,8 @@ std::string to_yaml(const Plan& p) {
     o += "  - name: ";
     o += to_string(ph);
     o += "\n    steps:\n";
-    for (; i < p.steps.size() && p.steps[i].phase == ph; ++i) write_step(o, "      - ", 8, p.steps[i]);
+    for (; i < p.steps.size() && p.steps[i].phase == ph; ++i)
+      write_step(o, "      - ", 8, p.steps[i]);
   }
   return o;
 }
@@ -315,7 +326,8 @@ Plan plan_from_yaml(const std::string& text, const std::string& origin) {
 
   At sm = root.key("summary");
   sm.check_keys({"objects", "rows_to_backfill", "longest_lock", "hazard_counts"});
-  for (const char* k : {"objects", "rows_to_backfill", "longest_lock", "hazard_counts"}) sm.require(k);
+  for (const char* k : {"objects", "rows_to_backfill", "longest_lock", "hazard_counts"})
+    sm.require(k);
   p.summary.objects = sm.key("objects").strings();
   p.summary.rows_to_backfill = sm.key("rows_to_backfill").i64();
   At ll = sm.key("longest_lock");
@@ -348,7 +360,8 @@ Plan plan_from_yaml(const std::string& text, const std::string& origin) {
     Phase phase = named(ph.key("name"), phase_from_string);
     At steps = ph.key("steps");
     steps.expect_seq();
-    for (std::size_t j = 0; j < steps.node.size(); ++j) p.steps.push_back(read_step(steps.item(j), phase));
+    for (std::size_t j = 0; j < steps.node.size(); ++j)
+      p.steps.push_back(read_step(steps.item(j), phase));
   }
   return p;
 }
@@ -361,6 +374,8 @@ Plan load_plan_file(const std::string& path) {
   return plan_from_yaml(ss.str(), path);
 }
 
-std::string plan_fingerprint(const Plan& plan) { return sha256_hex(to_yaml(plan)); }
+std::string plan_fingerprint(const Plan& plan) {
+  return sha256_hex(to_yaml(plan));
+}
 
 }  // namespace seam::planner

@@ -53,14 +53,18 @@ bool At::has(const char* k) const {
   return node[k].IsDefined();
 }
 
-bool At::is_null() const { return absent || !node.IsDefined() || node.IsNull(); }
+bool At::is_null() const {
+  return absent || !node.IsDefined() || node.IsNull();
+}
 
 void At::expect_map() const {
-  if (absent || !node.IsMap()) fail(absent ? "required key is missing" : "expected a mapping (key: value lines)");
+  if (absent || !node.IsMap())
+    fail(absent ? "required key is missing" : "expected a mapping (key: value lines)");
 }
 
 void At::expect_seq() const {
-  if (absent || !node.IsSequence()) fail(absent ? "required key is missing" : "expected a list (- item lines)");
+  if (absent || !node.IsSequence())
+    fail(absent ? "required key is missing" : "expected a list (- item lines)");
 }
 
 void At::check_keys(std::initializer_list<const char*> allowed) const {
@@ -115,7 +119,8 @@ double At::dbl() const {
   if (absent) fail("required key is missing");
   if (!node.IsScalar()) fail("expected a number");
   const std::string& s = node.Scalar();
-  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf") return std::numeric_limits<double>::infinity();
+  if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf")
+    return std::numeric_limits<double>::infinity();
   if (s == "-.inf" || s == "-.Inf" || s == "-.INF") return -std::numeric_limits<double>::infinity();
   if (s == ".nan" || s == ".NaN" || s == ".NAN") return std::numeric_limits<double>::quiet_NaN();
   double v = 0;
@@ -157,7 +162,8 @@ Throttle read_throttle(const At& at, Throttle t) {
     if (v < 0) a.fail("must not be negative");
     return v;
   };
-  if (at.has("batch_size")) t.batch_size = non_negative(at.key("batch_size"), at.key("batch_size").i64());
+  if (at.has("batch_size"))
+    t.batch_size = non_negative(at.key("batch_size"), at.key("batch_size").i64());
   if (at.has("rows_per_second"))
     t.rows_per_second = non_negative(at.key("rows_per_second"), at.key("rows_per_second").dbl());
   if (at.has("target_batch_ms"))
@@ -167,9 +173,11 @@ Throttle read_throttle(const At& at, Throttle t) {
   if (at.has("statement_timeout_ms"))
     t.statement_timeout_ms =
         non_negative(at.key("statement_timeout_ms"), at.key("statement_timeout_ms").i64());
-  if (at.has("max_retries")) t.max_retries = non_negative(at.key("max_retries"), at.key("max_retries").i32());
+  if (at.has("max_retries"))
+    t.max_retries = non_negative(at.key("max_retries"), at.key("max_retries").i32());
   if (at.has("max_replica_lag_ms"))
-    t.max_replica_lag_ms = non_negative(at.key("max_replica_lag_ms"), at.key("max_replica_lag_ms").i64());
+    t.max_replica_lag_ms =
+        non_negative(at.key("max_replica_lag_ms"), at.key("max_replica_lag_ms").i64());
   return t;
 }
 

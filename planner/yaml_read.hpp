@@ -52,9 +52,8 @@ At load(const std::string& text, const std::string& origin);
 Throttle read_throttle(const At& at, Throttle base);
 
 // The keys of a throttle mapping, in file order (shared by writers).
-inline constexpr const char* kThrottleKeys[] = {"batch_size",      "rows_per_second",
-                                                "target_batch_ms", "lock_timeout_ms",
-                                                "statement_timeout_ms", "max_retries",
-                                                "max_replica_lag_ms"};
+inline constexpr const char* kThrottleKeys[] = {
+    "batch_size",           "rows_per_second", "target_batch_ms",   "lock_timeout_ms",
+    "statement_timeout_ms", "max_retries",     "max_replica_lag_ms"};
 
 }  // namespace seam::planner::yamlio

@@ -17,11 +17,20 @@ bool decode(std::string_view s, std::vector<char32_t>& cps) {
     unsigned char c = s[i];
     char32_t cp;
     int n;
-    if (c < 0x80) { cp = c; n = 1; }
-    else if ((c & 0xE0) == 0xC0) { cp = c & 0x1F; n = 2; }
-    else if ((c & 0xF0) == 0xE0) { cp = c & 0x0F; n = 3; }
-    else if ((c & 0xF8) == 0xF0) { cp = c & 0x07; n = 4; }
-    else return false;
+    if (c < 0x80) {
+      cp = c;
+      n = 1;
+    } else if ((c & 0xE0) == 0xC0) {
+      cp = c & 0x1F;
+      n = 2;
+    } else if ((c & 0xF0) == 0xE0) {
+      cp = c & 0x0F;
+      n = 3;
+    } else if ((c & 0xF8) == 0xF0) {
+      cp = c & 0x07;
+      n = 4;
+    } else
+      return false;
     if (i + n > s.size()) return false;
     for (int k = 1; k < n; ++k) {
       unsigned char d = s[i + k];
@@ -61,7 +70,9 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 // Whether a literal block carries `s` exactly (and is wanted: several lines,
 // or SQL that should read verbatim even on one line): nothing to
@@ -106,16 +117,17 @@ bool plain_ok(std::string_view s) {
   // Starting with a letter rules out every indicator, number, .inf and ~.
   if (!((f >= 'A' && f <= 'Z') || (f >= 'a' && f <= 'z') || f == '_')) return false;
   if (s.back() == ' ' || s.back() == ':') return false;
-  if (s.find(": ") != std::string_view::npos || s.find(" #") != std::string_view::npos) return false;
+  if (s.find(": ") != std::string_view::npos || s.find(" #") != std::string_view::npos)
+    return false;
   std::vector<char32_t> cps;
   if (!decode(s, cps)) return false;
   for (char32_t cp : cps)
     if (cp == '\n' || cp == '\t' || must_escape(cp)) return false;
   // Words YAML 1.1 readers (PyYAML, older tools) take for booleans or null.
-  static const char* const kReserved[] = {"y",   "Y",     "yes",   "Yes",   "YES",  "n",    "N",
-                                          "no",  "No",    "NO",    "true",  "True", "TRUE", "false",
-                                          "False", "FALSE", "on",  "On",    "ON",   "off",  "Off",
-                                          "OFF", "null",  "Null",  "NULL"};
+  static const char* const kReserved[] = {"y",     "Y",     "yes",  "Yes",  "YES",  "n",    "N",
+                                          "no",    "No",    "NO",   "true", "True", "TRUE", "false",
+                                          "False", "FALSE", "on",   "On",   "ON",   "off",  "Off",
+                                          "OFF",   "null",  "Null", "NULL"};
   for (const char* r : kReserved)
     if (s == r) return false;
   return true;
@@ -127,10 +139,18 @@ std::string double_quoted(std::string_view s) {
   std::string out = "\"";
   for (char32_t cp : cps) {
     switch (cp) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (must_escape(cp)) {
           static const char* hex = "0123456789ABCDEF";

@@ -26,10 +26,11 @@ Plan sample_plan(int64_t rows) {
   idx.transactional = false;
   idx.locks = {{"SHARE UPDATE EXCLUSIVE", "public.users", scan}};
   idx.scan = true;
-  idx.hazards = {{HazardType::FullScan, "Building public.users_email_idx reads all of public.users."},
-                 {HazardType::NotTransactional,
-                  "CREATE INDEX CONCURRENTLY runs outside a transaction; a failed build leaves an "
-                  "INVALID index, which on_failure drops."}};
+  idx.hazards = {
+      {HazardType::FullScan, "Building public.users_email_idx reads all of public.users."},
+      {HazardType::NotTransactional,
+       "CREATE INDEX CONCURRENTLY runs outside a transaction; a failed build leaves an "
+       "INVALID index, which on_failure drops."}};
   idx.on_failure = "DROP INDEX CONCURRENTLY IF EXISTS \"public\".\"users_email_idx\";";
 
   Step shadow;
@@ -66,18 +67,20 @@ Plan sample_plan(int64_t rows) {
   fill.kind = StepKind::Backfill;
   fill.op = "backfill";
   fill.change = "alter column public.orders.id type bigint";
-  fill.backfill = Backfill{"public.orders", {"id"}, {{"id_new", "\"id\"::bigint"}}, "\"id_new\" IS NULL", 0, rows};
+  fill.backfill = Backfill{"public.orders",      {"id"}, {{"id_new", "\"id\"::bigint"}},
+                           "\"id_new\" IS NULL", 0,      rows};
   fill.locks = {{"ROW EXCLUSIVE", "public.orders", 0}};
-  fill.hazards = {{HazardType::LongRunning,
-                   "Copies id into id_new for about " + std::to_string(rows) + " rows of public.orders."}};
+  fill.hazards = {{HazardType::LongRunning, "Copies id into id_new for about " +
+                                                std::to_string(rows) + " rows of public.orders."}};
   fill.depends_on = {trig.id};
 
   Step check;
   check.id = "contract-000-checkpoint";
   check.phase = Phase::Contract;
   check.kind = StepKind::Checkpoint;
-  check.message = "Deploy the application version that no longer reads orders.id as integer\n"
-                  "and no longer writes users.legacy; then approve.";
+  check.message =
+      "Deploy the application version that no longer reads orders.id as integer\n"
+      "and no longer writes users.legacy; then approve.";
   check.depends_on = {fill.id, idx.id};
 
   Step swap;
@@ -103,7 +106,8 @@ Plan sample_plan(int64_t rows) {
   drop.sql = "ALTER TABLE \"public\".\"users\" DROP COLUMN \"legacy\";";
   drop.locks = {{"ACCESS EXCLUSIVE", "public.users", rows ? 0.001 : 0}};
   drop.hazards = {{HazardType::DataLoss, "Dropping public.users.legacy deletes its data."},
-                  {HazardType::BlockingLock, "ALTER TABLE ... DROP COLUMN holds ACCESS EXCLUSIVE on public.users."}};
+                  {HazardType::BlockingLock,
+                   "ALTER TABLE ... DROP COLUMN holds ACCESS EXCLUSIVE on public.users."}};
   drop.depends_on = {check.id};
 
   Step rw;
@@ -111,11 +115,14 @@ Plan sample_plan(int64_t rows) {
   rw.phase = Phase::Contract;
   rw.op = "alter_type_rewrite";
   rw.change = "alter column public.audit.payload type jsonb";
-  rw.sql = "ALTER TABLE \"public\".\"audit\" ALTER COLUMN \"payload\" TYPE jsonb USING \"payload\"::jsonb;";
+  rw.sql =
+      "ALTER TABLE \"public\".\"audit\" ALTER COLUMN \"payload\" TYPE jsonb USING "
+      "\"payload\"::jsonb;";
   rw.locks = {{"ACCESS EXCLUSIVE", "public.audit", rewrite}};
   rw.rewrite = true;
-  rw.hazards = {{HazardType::TableRewrite, "public.audit is rewritten under ACCESS EXCLUSIVE."},
-                {HazardType::DialectUnverified, "alter_type_rewrite has no measured entry for 16.4."}};
+  rw.hazards = {
+      {HazardType::TableRewrite, "public.audit is rewritten under ACCESS EXCLUSIVE."},
+      {HazardType::DialectUnverified, "alter_type_rewrite has no measured entry for 16.4."}};
   rw.depends_on = {check.id};
 
   p.steps = {idx, shadow, trig, fill, check, swap, drop, rw};
@@ -124,7 +131,7 @@ Plan sample_plan(int64_t rows) {
   p.summary.rows_to_backfill = rows;
   p.summary.longest_lock_step = rw.id;
   p.summary.longest_lock = rw.locks[0];
-  p.summary.hazard_counts = {{"app-compat", 1},        {"blocking-lock", 2}, {"data-loss", 1},
+  p.summary.hazard_counts = {{"app-compat", 1},         {"blocking-lock", 2}, {"data-loss", 1},
                              {"dialect-unverified", 1}, {"full-scan", 1},     {"long-running", 1},
                              {"not-transactional", 1},  {"table-rewrite", 1}};
   return p;

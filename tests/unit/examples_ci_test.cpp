@@ -48,7 +48,9 @@ std::pair<int, std::string> shell(const std::string& cmd) {
   return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, out};
 }
 
-YAML::Node workflow() { return YAML::Load(slurp(kDir / "github-actions.yml")); }
+YAML::Node workflow() {
+  return YAML::Load(slurp(kDir / "github-actions.yml"));
+}
 
 // All `run:` scripts of a job, in order.
 std::vector<std::string> runs(const YAML::Node& job) {
@@ -64,7 +66,8 @@ std::string all_runs(const YAML::Node& job) {
   return s;
 }
 
-const YAML::Node* step_using(const YAML::Node& job, const std::string& action, std::vector<YAML::Node>& keep) {
+const YAML::Node* step_using(const YAML::Node& job, const std::string& action,
+                             std::vector<YAML::Node>& keep) {
   for (const auto& st : job["steps"])
     if (st["uses"] && st["uses"].as<std::string>().rfind(action, 0) == 0) {
       keep.push_back(st);
@@ -73,7 +76,9 @@ const YAML::Node* step_using(const YAML::Node& job, const std::string& action, s
   return nullptr;
 }
 
-bool has(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool has(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 TEST(ExamplesCi, WorkflowTriggersAndJobs) {
   YAML::Node w = workflow();
@@ -89,9 +94,13 @@ TEST(ExamplesCi, PullRequestsPlanCommentLintAndUpload) {
   EXPECT_EQ(plan["if"].as<std::string>(), "github.event_name == 'pull_request'");
   EXPECT_EQ(plan["permissions"]["pull-requests"].as<std::string>(), "write");
   std::string r = all_runs(plan);
-  EXPECT_TRUE(has(r, "seam plan --db \"$STAGING_URL\" --schema schema/ --config seam.yaml --format yaml --out plan.yaml"))
+  EXPECT_TRUE(has(r,
+                  "seam plan --db \"$STAGING_URL\" --schema schema/ --config seam.yaml --format "
+                  "yaml --out plan.yaml"))
       << r;
-  EXPECT_TRUE(has(r, "seam plan --db \"$STAGING_URL\" --schema schema/ --config seam.yaml --format md --out plan.md"))
+  EXPECT_TRUE(has(r,
+                  "seam plan --db \"$STAGING_URL\" --schema schema/ --config seam.yaml --format md "
+                  "--out plan.md"))
       << r;
   EXPECT_TRUE(has(r, "seam lint plan.yaml --policy seam.yaml")) << r;
   std::vector<YAML::Node> keep;
@@ -125,11 +134,14 @@ TEST(ExamplesCi, MergeAppliesOneAtATimeAndContractWaitsForApproval) {
   }
   std::string a = all_runs(apply), c = all_runs(contract);
   EXPECT_TRUE(has(a, "seam lint plan.yaml --policy seam.yaml")) << a;
-  EXPECT_TRUE(has(a, "seam apply plan.yaml --db \"$PROD_URL\" --through backfill --log-format json")) << a;
+  EXPECT_TRUE(
+      has(a, "seam apply plan.yaml --db \"$PROD_URL\" --through backfill --log-format json"))
+      << a;
   EXPECT_TRUE(has(a, "gh run download")) << a;  // the reviewed plan, not a new one
   EXPECT_FALSE(has(a, "seam plan --")) << a;
   EXPECT_TRUE(has(c, "seam jobs approve --db \"$PROD_URL\" \"$JOB\"")) << c;
-  EXPECT_LT(c.find("seam jobs approve"), c.rfind("seam apply plan.yaml --db \"$PROD_URL\" --log-format json"));
+  EXPECT_LT(c.find("seam jobs approve"),
+            c.rfind("seam apply plan.yaml --db \"$PROD_URL\" --log-format json"));
 }
 
 TEST(ExamplesCi, ShellStepsParseAndSecretsGoThroughEnv) {
@@ -142,7 +154,8 @@ TEST(ExamplesCi, ShellStepsParseAndSecretsGoThroughEnv) {
       ++n;
       // No ${{ }} expression inside a script (injection); they go through env.
       EXPECT_FALSE(has(script, "${{")) << job.first.as<std::string>() << ": " << script;
-      fs::path f = fs::temp_directory_path() / ("seam_ci_step_" + std::to_string(::getpid()) + ".sh");
+      fs::path f =
+          fs::temp_directory_path() / ("seam_ci_step_" + std::to_string(::getpid()) + ".sh");
       std::ofstream(f) << script;
       auto [rc, out] = shell("bash -n '" + f.string() + "'");
       fs::remove(f);
@@ -153,7 +166,8 @@ TEST(ExamplesCi, ShellStepsParseAndSecretsGoThroughEnv) {
       if (st["env"])
         for (const auto& kv : st["env"]) {
           std::string k = kv.first.as<std::string>(), v = kv.second.as<std::string>();
-          if (has(k, "URL") && k != "SEAM_DOWNLOAD_URL") EXPECT_EQ(v.rfind("${{ secrets.", 0), 0u) << k << ": " << v;
+          if (has(k, "URL") && k != "SEAM_DOWNLOAD_URL")
+            EXPECT_EQ(v.rfind("${{ secrets.", 0), 0u) << k << ": " << v;
         }
   }
   EXPECT_GE(n, 8);
@@ -171,7 +185,8 @@ TEST(ExamplesCi, EverySeamFlagExists) {
         std::string args = (*it)[2];
         auto& flags = used[(*it)[1]];
         std::regex flag(R"(--[a-z][a-z-]*)");
-        for (std::sregex_iterator f(args.begin(), args.end(), flag); f != std::sregex_iterator(); ++f)
+        for (std::sregex_iterator f(args.begin(), args.end(), flag); f != std::sregex_iterator();
+             ++f)
           flags.insert(f->str());
       }
     }
@@ -179,14 +194,16 @@ TEST(ExamplesCi, EverySeamFlagExists) {
   for (const auto& [cmd, flags] : used) {
     auto [rc, help] = shell(std::string("'") + SEAM_BINARY + "' " + cmd + " --help");
     EXPECT_EQ(rc, 0) << "seam " << cmd << " --help:\n" << help;
-    for (const auto& f : flags) EXPECT_TRUE(has(help, f + " ")) << "seam " << cmd << " has no " << f << ":\n" << help;
+    for (const auto& f : flags)
+      EXPECT_TRUE(has(help, f + " ")) << "seam " << cmd << " has no " << f << ":\n" << help;
   }
 }
 
 TEST(ExamplesCi, SeamYamlLoadsWithTheConfigParser) {
   Config c = load_config((kDir / "seam.yaml").string());
   EXPECT_EQ(c.policy.rules.at(HazardType::DataLoss).level, Level::Error);
-  EXPECT_EQ(c.policy.rules.at(HazardType::BlockingLock), (HazardRule{Level::Error, true, 200, Level::Warn}));
+  EXPECT_EQ(c.policy.rules.at(HazardType::BlockingLock),
+            (HazardRule{Level::Error, true, 200, Level::Warn}));
   ASSERT_FALSE(c.policy.allow.empty());
   for (const auto& a : c.policy.allow) EXPECT_FALSE(a.reason.empty());
   EXPECT_GT(c.throttle.batch_size, 0);

@@ -36,8 +36,9 @@ class LintCli : public testing::Test {
  protected:
   fs::path dir;
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("seam_lint_cli_" + std::to_string(::getpid()) + "_" +
-                                       testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir =
+        fs::temp_directory_path() / ("seam_lint_cli_" + std::to_string(::getpid()) + "_" +
+                                     testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir);
   }
   void TearDown() override { fs::remove_all(dir); }
@@ -50,8 +51,8 @@ class LintCli : public testing::Test {
 
   // Runs seam with `args` (single-quoted for the shell; test paths have no quotes).
   SeamRun seam(const std::string& args, const std::string& stdin_file = "") {
-    std::string cmd = std::string("'") + SEAM_BINARY + "' " + args + " >'" + (dir / "out").string() + "' 2>'" +
-                      (dir / "err").string() + "'";
+    std::string cmd = std::string("'") + SEAM_BINARY + "' " + args + " >'" +
+                      (dir / "out").string() + "' 2>'" + (dir / "err").string() + "'";
     if (!stdin_file.empty()) cmd += " <'" + stdin_file + "'";
     int rc = std::system(cmd.c_str());
     SeamRun r;
@@ -66,13 +67,18 @@ TEST_F(LintCli, DefaultPolicyFailsOnDataLossAndBlockingLocks) {
   fs::path plan = write("plan.yaml", seam::planner::to_yaml(seam::test::sample_plan()));
   SeamRun r = seam("lint '" + plan.string() + "'");
   EXPECT_EQ(r.status, 2) << r.out << r.err;
-  EXPECT_NE(r.out.find("error  contract-002-drop-column-users-legacy  data-loss: Dropping public.users.legacy "
-                       "deletes its data.\n"),
+  EXPECT_NE(
+      r.out.find(
+          "error  contract-002-drop-column-users-legacy  data-loss: Dropping public.users.legacy "
+          "deletes its data.\n"),
+      std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("warn   contract-003-set-type-audit-payload  dialect-unverified: "),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("warn   contract-003-set-type-audit-payload  dialect-unverified: "), std::string::npos)
+  EXPECT_NE(r.out.find(": 4 errors, 1 warning, 0 allowed by exception (8 steps)\n"),
+            std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find(": 4 errors, 1 warning, 0 allowed by exception (8 steps)\n"), std::string::npos) << r.out;
   EXPECT_EQ(r.err, "");
 }
 
@@ -106,13 +112,18 @@ TEST_F(LintCli, PolicyFileWithReviewedExceptionsPasses) {
 )");
   SeamRun r = seam("lint '" + plan.string() + "' --policy '" + policy.string() + "'");
   EXPECT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("allow  contract-002-drop-column-users-legacy  data-loss: Dropping public.users.legacy "
-                       "deletes its data. (error by policy, allowed: legacy has been unused since release 41)\n"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find(
+          "allow  contract-002-drop-column-users-legacy  data-loss: Dropping public.users.legacy "
+          "deletes its data. (error by policy, allowed: legacy has been unused since release "
+          "41)\n"),
+      std::string::npos)
       << r.out;
   // The swap's lock is estimated at 2 ms: under 100 ms, a warning.
-  EXPECT_NE(r.out.find("warn   contract-001-swap-orders-id  blocking-lock:"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(": 0 errors, 3 warnings, 2 allowed by exception"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("warn   contract-001-swap-orders-id  blocking-lock:"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(": 0 errors, 3 warnings, 2 allowed by exception"), std::string::npos)
+      << r.out;
 }
 
 TEST_F(LintCli, JsonFindings) {
@@ -144,7 +155,8 @@ TEST_F(LintCli, MalformedPlanIs65WithPosition) {
   SeamRun r = seam("lint '" + plan.string() + "'");
   EXPECT_EQ(r.status, 65) << r.out << r.err;
   EXPECT_NE(r.err.find(plan.string() + ":"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(": phases[2].steps[0].kind: unknown step kind 'bulk'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(": phases[2].steps[0].kind: unknown step kind 'bulk'"), std::string::npos)
+      << r.err;
   EXPECT_EQ(r.out, "");
 
   y = seam::planner::to_yaml(seam::test::sample_plan());
@@ -165,9 +177,11 @@ TEST_F(LintCli, UnsoundPlanIs65) {
   fs::path plan = write("plan.yaml", seam::planner::to_yaml(p));
   SeamRun r = seam("lint '" + plan.string() + "'");
   EXPECT_EQ(r.status, 65) << r.out << r.err;
-  EXPECT_NE(r.err.find("plan.yaml: the plan cannot be applied as written:\n  step dual-write-001-sync-orders-id "
-                       "depends on nowhere, which is not in the plan."),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find(
+          "plan.yaml: the plan cannot be applied as written:\n  step dual-write-001-sync-orders-id "
+          "depends on nowhere, which is not in the plan."),
+      std::string::npos)
       << r.err;
 }
 

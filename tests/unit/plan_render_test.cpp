@@ -29,7 +29,9 @@ std::vector<std::string> split_lines(const std::string& s) {
   return out;
 }
 
-bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 // A plan whose strings try to break every rendering.
 Plan hostile_plan() {
@@ -69,8 +71,8 @@ TEST(PlanJson, StructureMatchesThePlan) {
   // Every key is present on every step, checkpoints included.
   auto cp = n["phases"][3]["steps"][0];
   EXPECT_EQ(cp["kind"].as<std::string>(), "checkpoint");
-  for (const char* k : {"id", "kind", "op", "change", "sql", "transactional", "locks", "rewrite", "scan", "hazards",
-                        "depends_on", "backfill", "on_failure", "message"})
+  for (const char* k : {"id", "kind", "op", "change", "sql", "transactional", "locks", "rewrite",
+                        "scan", "hazards", "depends_on", "backfill", "on_failure", "message"})
     EXPECT_TRUE(cp[k].IsDefined()) << k;
   EXPECT_EQ(cp["message"].as<std::string>(), p.steps[4].message);
 }
@@ -105,27 +107,36 @@ TEST(PlanMarkdown, SummaryTableFirstThenPhases) {
   EXPECT_LT(md.find("### dual-write"), md.find("### backfill"));
   EXPECT_LT(md.find("### backfill"), md.find("### contract"));
   EXPECT_TRUE(contains(md, "| Rows to backfill | 1,000,000 |")) << md;
-  EXPECT_TRUE(contains(md, "| Steps | expand 2 · dual-write 1 · backfill 1 · contract 3 · manual checkpoints 1 |")) << md;
-  EXPECT_TRUE(contains(md, "| Longest lock | ACCESS EXCLUSIVE on `public.audit`, ~8.0 s (step "
-                           "`contract-003-set-type-audit-payload`) |"))
+  EXPECT_TRUE(contains(
+      md, "| Steps | expand 2 · dual-write 1 · backfill 1 · contract 3 · manual checkpoints 1 |"))
+      << md;
+  EXPECT_TRUE(contains(md,
+                       "| Longest lock | ACCESS EXCLUSIVE on `public.audit`, ~8.0 s (step "
+                       "`contract-003-set-type-audit-payload`) |"))
       << md;
   EXPECT_TRUE(contains(md, "| Objects touched | 4: `public.audit`")) << md;
-  EXPECT_TRUE(contains(md, "postgres 16.4 · seam 0.1.0 · source `0f1e2d3c4b5a` → desired `a1b2c3d4e5f6`\n")) << md;
+  EXPECT_TRUE(
+      contains(md, "postgres 16.4 · seam 0.1.0 · source `0f1e2d3c4b5a` → desired `a1b2c3d4e5f6`\n"))
+      << md;
   p.source_fingerprint = "sha256:" + p.source_fingerprint;
   EXPECT_TRUE(contains(to_markdown(p), "source `0f1e2d3c4b5a` →")) << to_markdown(p);
   // Hazard counts: data loss and blocking locks lead, highlighted.
-  EXPECT_TRUE(contains(md, "| Hazards | ⚠️ **data-loss** 1 · ⚠️ **blocking-lock** 2 · **app-compat** 1")) << md;
+  EXPECT_TRUE(contains(
+      md, "| Hazards | ⚠️ **data-loss** 1 · ⚠️ **blocking-lock** 2 · **app-compat** 1"))
+      << md;
   // In a step, data-loss comes before blocking-lock whatever the plan's order.
   Plan q = p;
   std::swap(q.steps[6].hazards[0], q.steps[6].hazards[1]);
   std::string mq = to_markdown(q);
-  EXPECT_LT(mq.find("⚠️ **data-loss**: Dropping"), mq.find("⚠️ **blocking-lock**: ALTER TABLE ... DROP"));
+  EXPECT_LT(mq.find("⚠️ **data-loss**: Dropping"),
+            mq.find("⚠️ **blocking-lock**: ALTER TABLE ... DROP"));
   // SQL in sql fences, verbatim; the checkpoint is a manual checkpoint line.
   EXPECT_TRUE(contains(md, "```sql\n" + p.steps[2].sql + "\n```\n")) << md;
   EXPECT_TRUE(contains(md, "> 🛑 **Manual checkpoint** `contract-000-checkpoint`")) << md;
   EXPECT_LT(md.find("### contract"), md.find("**Manual checkpoint**"));
   // The backfill is described with its batch size and key.
-  EXPECT_TRUE(contains(md, "about 1,000,000 rows, in batches of 5,000 (throttle) by key `id`")) << md;
+  EXPECT_TRUE(contains(md, "about 1,000,000 rows, in batches of 5,000 (throttle) by key `id`"))
+      << md;
 }
 
 TEST(PlanMarkdown, HostileTextStaysInItsCell) {
@@ -144,10 +155,13 @@ TEST(PlanMarkdown, HostileTextStaysInItsCell) {
   // A fence inside SQL does not close the block: the fence is longer.
   EXPECT_TRUE(contains(md, "````sql\nSELECT '```';\n```\nSELECT 2;\n````\n")) << md;
   // Messages stay on their list line; HTML is escaped.
-  EXPECT_TRUE(contains(md, "pipe | and \\`tick\\` and \\`\\`\\`fence\\`\\`\\` and \\<b\\>html\\</b\\> second line")) << md;
+  EXPECT_TRUE(contains(
+      md, "pipe | and \\`tick\\` and \\`\\`\\`fence\\`\\`\\` and \\<b\\>html\\</b\\> second line"))
+      << md;
   EXPECT_TRUE(contains(md, "⚠️ **data-loss**: multi line message with separator")) << md;
   // Checkpoint lines each stay in the blockquote.
-  EXPECT_TRUE(contains(md, "> line one | with pipe\n> -- not a comment end\n> DROP TABLE x;\n")) << md;
+  EXPECT_TRUE(contains(md, "> line one | with pipe\n> -- not a comment end\n> DROP TABLE x;\n"))
+      << md;
 }
 
 TEST(PlanMarkdown, EmptyPlanSaysSo) {
@@ -162,17 +176,21 @@ TEST(PlanSql, PhasesStepsAndCheckpointsAsComments) {
   EXPECT_TRUE(contains(sql, "-- source fingerprint:  " + p.source_fingerprint + "\n"));
   EXPECT_LT(sql.find("-- phase: expand\n"), sql.find("-- phase: dual-write\n"));
   EXPECT_LT(sql.find("-- phase: backfill\n"), sql.find("-- phase: contract\n"));
-  EXPECT_TRUE(contains(sql, "-- step expand-001-create-index-users-email-idx (lock: SHARE UPDATE EXCLUSIVE on "
-                            "public.users ~2.0 s, transactional: no, scans, hazards: full-scan, not-transactional)\n"
-                            "--   add index public.users_email_idx\n"
-                            "--   full-scan: Building public.users_email_idx reads all of public.users.\n"))
+  EXPECT_TRUE(contains(
+      sql,
+      "-- step expand-001-create-index-users-email-idx (lock: SHARE UPDATE EXCLUSIVE on "
+      "public.users ~2.0 s, transactional: no, scans, hazards: full-scan, not-transactional)\n"
+      "--   add index public.users_email_idx\n"
+      "--   full-scan: Building public.users_email_idx reads all of public.users.\n"))
       << sql;
-  EXPECT_TRUE(contains(sql, "on_failure drops.\n" + p.steps[0].sql + "\n-- on failure:\n--   " + p.steps[0].on_failure))
+  EXPECT_TRUE(contains(sql, "on_failure drops.\n" + p.steps[0].sql + "\n-- on failure:\n--   " +
+                                p.steps[0].on_failure))
       << sql;
   EXPECT_TRUE(contains(sql, "hazards: data-loss, blocking-lock)")) << sql;
   EXPECT_TRUE(contains(sql, "-- CHECKPOINT: Deploy the application version")) << sql;
   // The backfill is a comment block, never an executable UPDATE.
-  EXPECT_TRUE(contains(sql, "--   UPDATE public.orders\n--      SET id_new = \"id\"::bigint\n")) << sql;
+  EXPECT_TRUE(contains(sql, "--   UPDATE public.orders\n--      SET id_new = \"id\"::bigint\n"))
+      << sql;
   for (const auto& line : split_lines(sql)) EXPECT_NE(line.rfind("UPDATE", 0), 0u) << line;
 }
 

@@ -133,10 +133,13 @@ const std::vector<std::string> kTricky = {
     "   \n",
     "crlf\r\nline",
     "cr\ronly",
-    "nul\x01" "ctrl\x1f",
+    "nul\x01"
+    "ctrl\x1f",
     "del\x7f",
-    "nel\xc2\x85" "x",
-    "ls\xe2\x80\xa8" "ps\xe2\x80\xa9",
+    "nel\xc2\x85"
+    "x",
+    "ls\xe2\x80\xa8"
+    "ps\xe2\x80\xa9",
     "bom\xef\xbb\xbf",
     "quote \" and newline\n\"quoted line\"\n",
     "CREATE FUNCTION f() RETURNS int AS $$\n  SELECT 1; -- # comment: yes\n$$ LANGUAGE sql;",
@@ -168,7 +171,14 @@ TEST(PlanYaml, TrickyStringsRoundTripInEveryField) {
 
 TEST(PlanYaml, NumbersRoundTripExactly) {
   Plan p = seam::test::sample_plan();
-  std::vector<double> values = {0.0, -0.0, 0.1, 1.0 / 3, 1e-300, 123456.789, 1e21, 5e-324,
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                0.1,
+                                1.0 / 3,
+                                1e-300,
+                                123456.789,
+                                1e21,
+                                5e-324,
                                 std::numeric_limits<double>::max(),
                                 std::numeric_limits<double>::infinity()};
   for (double v : values) {
@@ -190,7 +200,9 @@ TEST(PlanYaml, InterleavedPhasesKeepStepOrder) {
   expect_round_trip(p);
   std::string y = to_yaml(p);
   size_t n = 0;
-  for (size_t at = y.find("- name: expand"); at != std::string::npos; at = y.find("- name: expand", at + 1)) ++n;
+  for (size_t at = y.find("- name: expand"); at != std::string::npos;
+       at = y.find("- name: expand", at + 1))
+    ++n;
   EXPECT_EQ(n, 2u) << y;
 }
 
@@ -200,9 +212,9 @@ TEST(PlanYaml, DefaultsAndNonDefaultsOfEveryStepField) {
   cp.id = "c";
   cp.kind = StepKind::Checkpoint;
   cp.phase = Phase::Backfill;
-  p.steps.push_back(cp);           // checkpoint, everything default
+  p.steps.push_back(cp);  // checkpoint, everything default
   cp.id = "c2";
-  cp.transactional = false;        // non-default fields on a checkpoint
+  cp.transactional = false;  // non-default fields on a checkpoint
   cp.rewrite = cp.scan = true;
   cp.op = "x";
   cp.sql = "SELECT 1;";
@@ -213,7 +225,7 @@ TEST(PlanYaml, DefaultsAndNonDefaultsOfEveryStepField) {
   Step sql;
   sql.id = "s";
   sql.phase = Phase::DualWrite;
-  p.steps.push_back(sql);          // a sql step with an empty statement
+  p.steps.push_back(sql);  // a sql step with an empty statement
   Step bf;
   bf.id = "b";
   bf.kind = StepKind::Backfill;
@@ -224,10 +236,52 @@ TEST(PlanYaml, DefaultsAndNonDefaultsOfEveryStepField) {
 
 // Random strings over an alphabet of YAML's special characters.
 TEST(PlanYaml, RandomStringsRoundTrip) {
-  const std::vector<std::string> alphabet = {
-      " ", "  ", "\t", "\n", "\n\n", ":", ": ", "#", " #", "-", "- ", "|", ">", "'", "\"", "\\",
-      "{", "}", "[", "]", ",", "&", "*", "!", "%", "@", "`", "?", "a", "b", "Z", "0", "9", ".",
-      "é", "€", "🚀", "\r", "\x01", "\xc2\x85", "\xe2\x80\xa8", "yes", "null", "~", "---", "..."};
+  const std::vector<std::string> alphabet = {" ",
+                                             "  ",
+                                             "\t",
+                                             "\n",
+                                             "\n\n",
+                                             ":",
+                                             ": ",
+                                             "#",
+                                             " #",
+                                             "-",
+                                             "- ",
+                                             "|",
+                                             ">",
+                                             "'",
+                                             "\"",
+                                             "\\",
+                                             "{",
+                                             "}",
+                                             "[",
+                                             "]",
+                                             ",",
+                                             "&",
+                                             "*",
+                                             "!",
+                                             "%",
+                                             "@",
+                                             "`",
+                                             "?",
+                                             "a",
+                                             "b",
+                                             "Z",
+                                             "0",
+                                             "9",
+                                             ".",
+                                             "é",
+                                             "€",
+                                             "🚀",
+                                             "\r",
+                                             "\x01",
+                                             "\xc2\x85",
+                                             "\xe2\x80\xa8",
+                                             "yes",
+                                             "null",
+                                             "~",
+                                             "---",
+                                             "..."};
   std::mt19937 rng(20241125);
   for (int i = 0; i < 1500; ++i) {
     // Every other case starts with a letter, so plain scalars are tried too.
@@ -250,29 +304,36 @@ TEST(PlanYaml, SqlIsVerbatimInALiteralBlock) {
   Plan p = seam::test::sample_plan();
   std::string y = to_yaml(p);
   // The trigger body: a literal block whose lines are the SQL's lines.
-  EXPECT_NE(y.find("        sql: |-\n          CREATE FUNCTION \"public\".\"seam_sync_orders_id\"() RETURNS trigger\n"
-                   "          LANGUAGE plpgsql AS $$\n          BEGIN\n            NEW.\"id_new\" := NEW.\"id\";\n"),
+  EXPECT_NE(y.find("        sql: |-\n          CREATE FUNCTION "
+                   "\"public\".\"seam_sync_orders_id\"() RETURNS trigger\n"
+                   "          LANGUAGE plpgsql AS $$\n          BEGIN\n            NEW.\"id_new\" "
+                   ":= NEW.\"id\";\n"),
             std::string::npos)
       << y;
   // One-line SQL reads verbatim too (a block, no escaped quotes), and
   // prose is plain where YAML allows it.
-  EXPECT_NE(y.find("        sql: |-\n          CREATE INDEX CONCURRENTLY \"users_email_idx\" ON \"public\".\"users\" "
+  EXPECT_NE(y.find("        sql: |-\n          CREATE INDEX CONCURRENTLY \"users_email_idx\" ON "
+                   "\"public\".\"users\" "
                    "(\"email\");\n"),
             std::string::npos)
       << y;
-  EXPECT_NE(y.find("            message: CREATE INDEX CONCURRENTLY runs outside a transaction; a failed build"),
+  EXPECT_NE(y.find("            message: CREATE INDEX CONCURRENTLY runs outside a transaction; a "
+                   "failed build"),
             std::string::npos)
       << y;
   // Trailing blanks inside SQL survive in the block, not escaped.
   p.steps[2].sql = "SELECT 1;   \nSELECT 2;\t\n";
   y = to_yaml(p);
-  EXPECT_NE(y.find("sql: |\n          SELECT 1;   \n          SELECT 2;\t\n"), std::string::npos) << y;
-  // Checkpoints are explicit entries; keys are in the documented order.
-  EXPECT_NE(y.find("      - id: contract-000-checkpoint\n        kind: checkpoint\n        depends_on:"),
-            std::string::npos)
+  EXPECT_NE(y.find("sql: |\n          SELECT 1;   \n          SELECT 2;\t\n"), std::string::npos)
       << y;
-  std::vector<std::string> order = {"format_version:", "seam_version:", "dialect:", "server_version:",
-                                    "fingerprints:", "throttle:", "summary:", "phases:"};
+  // Checkpoints are explicit entries; keys are in the documented order.
+  EXPECT_NE(
+      y.find("      - id: contract-000-checkpoint\n        kind: checkpoint\n        depends_on:"),
+      std::string::npos)
+      << y;
+  std::vector<std::string> order = {
+      "format_version:", "seam_version:", "dialect:", "server_version:",
+      "fingerprints:",   "throttle:",     "summary:", "phases:"};
   size_t at = 0;
   for (const auto& k : order) {
     size_t next = y.find("\n" + k, at);
@@ -323,38 +384,47 @@ int line_of(const std::string& y, const std::string& needle) {
 }
 
 TEST(PlanYaml, ErrorsNameOriginLineColumnAndKey) {
-  std::string y = edited("        rewrite: false\n", "        rewrite: false\n        rewritten: true\n");
+  std::string y =
+      edited("        rewrite: false\n", "        rewrite: false\n        rewritten: true\n");
   int ln = line_of(y, "rewritten:");
-  EXPECT_EQ(parse_error(y), "plans/p.yaml:" + std::to_string(ln) +
-                                ":9: phases[0].steps[0].rewritten: unknown key (expected one of: id, kind, op, "
-                                "change, sql, transactional, locks, rewrite, scan, hazards, depends_on, backfill, "
-                                "on_failure, message)");
+  EXPECT_EQ(parse_error(y),
+            "plans/p.yaml:" + std::to_string(ln) +
+                ":9: phases[0].steps[0].rewritten: unknown key (expected one of: id, kind, op, "
+                "change, sql, transactional, locks, rewrite, scan, hazards, depends_on, backfill, "
+                "on_failure, message)");
   y = edited("        scan: true\n", "        scan: maybe\n");
-  EXPECT_EQ(parse_error(y), "plans/p.yaml:" + std::to_string(line_of(y, "scan: maybe")) +
-                                ":15: phases[0].steps[0].scan: expected true or false, got 'maybe'");
+  EXPECT_EQ(parse_error(y),
+            "plans/p.yaml:" + std::to_string(line_of(y, "scan: maybe")) +
+                ":15: phases[0].steps[0].scan: expected true or false, got 'maybe'");
   y = edited("kind: backfill", "kind: bulk");
-  EXPECT_NE(parse_error(y).find("phases[2].steps[0].kind: unknown step kind 'bulk' (expected sql, backfill or "
-                                "checkpoint)"),
+  EXPECT_NE(parse_error(y).find(
+                "phases[2].steps[0].kind: unknown step kind 'bulk' (expected sql, backfill or "
+                "checkpoint)"),
             std::string::npos)
       << parse_error(y);
   y = edited("          - type: full-scan", "          - type: full-scans");
-  EXPECT_NE(parse_error(y).find(":" + std::to_string(line_of(y, "full-scans")) +
-                                ":19: phases[0].steps[0].hazards[0].type: unknown hazard type 'full-scans'"),
+  EXPECT_NE(parse_error(y).find(
+                ":" + std::to_string(line_of(y, "full-scans")) +
+                ":19: phases[0].steps[0].hazards[0].type: unknown hazard type 'full-scans'"),
             std::string::npos)
       << parse_error(y);
   y = edited("  batch_size: 5000\n", "  batch_size: 5000.5\n");
-  EXPECT_NE(parse_error(y).find("throttle.batch_size: expected an integer, got '5000.5'"), std::string::npos);
+  EXPECT_NE(parse_error(y).find("throttle.batch_size: expected an integer, got '5000.5'"),
+            std::string::npos);
   y = edited("  - name: dual-write", "  - name: dualwrite");
   EXPECT_NE(parse_error(y).find("phases[1].name: unknown phase 'dualwrite'"), std::string::npos);
   y = edited("dialect: postgres\n", "");
-  EXPECT_NE(parse_error(y).find("plans/p.yaml:3:1: missing required key 'dialect'"), std::string::npos)
+  EXPECT_NE(parse_error(y).find("plans/p.yaml:3:1: missing required key 'dialect'"),
+            std::string::npos)
       << parse_error(y);
   y = edited("dialect: postgres\n", "dialect: postgres\ndialect: mysql\n");
-  EXPECT_NE(parse_error(y).find("plans/p.yaml:6:1: dialect: duplicate key"), std::string::npos) << parse_error(y);
+  EXPECT_NE(parse_error(y).find("plans/p.yaml:6:1: dialect: duplicate key"), std::string::npos)
+      << parse_error(y);
   // A missing key inside a step points at the step.
   y = edited("      - id: expand-001-create-index-users-email-idx\n        kind: sql\n",
              "      - id: expand-001-create-index-users-email-idx\n");
-  EXPECT_NE(parse_error(y).find("phases[0].steps[0].kind: required key is missing"), std::string::npos)
+  EXPECT_NE(parse_error(y).find("phases[0].steps[0].kind: required key is missing"),
+            std::string::npos)
       << parse_error(y);
   // YAML syntax errors carry the position too.
   EXPECT_NE(parse_error("format_version: 1\nphases: [\n").find("plans/p.yaml:"), std::string::npos);
@@ -367,11 +437,14 @@ TEST(PlanYaml, NewerFormatNamesTheSeamVersionNeeded) {
   y = y.replace(y.find("seam_version: \"0.1.0\""), 21, "seam_version: \"0.4.0\"");
   y += "new_top_level_key: 1\n";  // unknown to this seam: the version error comes first
   std::string e = parse_error(y);
-  EXPECT_NE(e.find("plans/p.yaml:3:17: format_version: plan format 2 was written by seam 0.4.0; this seam "
-                   "reads plan formats up to 1 - upgrade seam to 0.4.0 or later"),
-            std::string::npos)
+  EXPECT_NE(
+      e.find(
+          "plans/p.yaml:3:17: format_version: plan format 2 was written by seam 0.4.0; this seam "
+          "reads plan formats up to 1 - upgrade seam to 0.4.0 or later"),
+      std::string::npos)
       << e;
-  EXPECT_NE(parse_error(edited("format_version: 1\n", "format_version: 0\n")).find("unknown plan format 0"),
+  EXPECT_NE(parse_error(edited("format_version: 1\n", "format_version: 0\n"))
+                .find("unknown plan format 0"),
             std::string::npos);
 }
 
