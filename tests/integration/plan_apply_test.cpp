@@ -70,6 +70,8 @@ schema::Catalog load_text(const std::string& sql) {
   return schema::load_files({schema::make_sql_file(sql, "to.sql")}).catalog;
 }
 
+void expect_invariants(const planner::Plan& p);
+
 class PlanApply : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PlanApply, ReachesTheDesiredStateDeterministically) {
@@ -81,6 +83,7 @@ TEST_P(PlanApply, ReachesTheDesiredStateDeterministically) {
   planner::Plan plan = plan_for(*conn, desired);
   ASSERT_FALSE(plan.empty());
   EXPECT_TRUE(plan == plan_for(*conn, desired)) << "planning twice gives different plans";
+  expect_invariants(plan);
   expect_reaches(url, *conn, desired, plan);
 }
 
