@@ -7,10 +7,15 @@ namespace seam::test {
 
 namespace {
 
-bool app_compat_names(const planner::Plan& plan, const std::string& table) {
+// An app-compat hazard that names the table and says a column goes to its
+// end (the type-change swap, the copying rename); a dropped column's hazard
+// does not count.
+bool says_column_moves(const planner::Plan& plan, const std::string& table) {
   for (const auto& s : plan.steps)
     for (const auto& h : s.hazards)
-      if (h.type == planner::HazardType::AppCompat && h.message.find(table) != std::string::npos) return true;
+      if (h.type == planner::HazardType::AppCompat && h.message.find(table) != std::string::npos &&
+          h.message.find("end of") != std::string::npos)
+        return true;
   return false;
 }
 
@@ -28,7 +33,7 @@ std::vector<schema::Difference> compare_after_plan(const schema::Catalog& desire
     if (ordered.size() != t.columns.size()) continue;  // other columns: compare reports them
     bool moved = false;
     for (size_t i = 0; i < ordered.size(); i++) moved = moved || ordered[i].name != t.columns[i].name;
-    if (moved && app_compat_names(plan, name.schema + "." + name.name)) t.columns = std::move(ordered);
+    if (moved && says_column_moves(plan, name.schema + "." + name.name)) t.columns = std::move(ordered);
   }
   return schema::compare(desired, after);
 }

@@ -3,8 +3,9 @@
 // swaps in a shadow column (type change) or copies a column under its new
 // name (rename) appends that column - PostgreSQL cannot insert one - so the
 // table ends with the desired columns in another order. That is accepted
-// only for a table that an app-compat hazard of the plan names (the plan
-// told its reader) and only when the columns are exactly the desired ones.
+// only for a table that an app-compat hazard of the plan names as getting a
+// column at its end (the plan told its reader), and only when the columns
+// are exactly the desired ones.
 #pragma once
 
 #include <vector>
