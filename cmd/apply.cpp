@@ -34,7 +34,7 @@ struct ApplyArgs {
   std::optional<int64_t> lock_timeout, statement_timeout, batch_size, target_batch_ms, max_replica_lag_ms;
   std::optional<int> max_retries;
   std::optional<double> rows_per_second;
-  int64_t sleep_ms = 0, lease_ttl_ms = 30000;
+  int64_t sleep_ms = 0, lease_ttl_ms = 30000, terminate_blockers_after_ms = 0;
 };
 
 std::string utc_now() {
@@ -97,6 +97,7 @@ int run_apply(const ApplyArgs& a) {
   o.rows_per_second = a.rows_per_second;
   o.sleep_ms = a.sleep_ms;
   o.lease_ttl_ms = a.lease_ttl_ms;
+  o.terminate_blockers_after_ms = a.terminate_blockers_after_ms;
   bool json = a.log_format == "json";
   o.on_event = [json](const executor::Event& e) {
     if (json)
@@ -155,6 +156,9 @@ void register_apply(CLI::App& app) {
   sub->add_option("--max-replica-lag-ms", a->max_replica_lag_ms, "Pause the backfill while replica lag is above this");
   sub->add_option("--lease-ttl-ms", a->lease_ttl_ms,
                   "A heartbeat older than this lets another applier take the lease over (default 30000)");
+  sub->add_option("--terminate-blockers-after-ms", a->terminate_blockers_after_ms,
+                  "Policy (off by default): after a lock timeout, terminate blocking sessions whose transaction is "
+                  "older than this");
   sub->add_option("--log-format", a->log_format, "text or json (one JSON object per line)")
       ->check(CLI::IsMember({"text", "json"}));
   sub->callback([a] {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <set>
@@ -136,6 +137,7 @@ class Runner {
   void run_backfill(const Step& s);
   void check_flags(const Step* s);
   void backoff_sleep(int attempt);
+  void terminate_old_blockers(const Step& s, const WaitInfo& waited);
   [[noreturn]] void fail_step(const Step& s, const std::string& why);
   void mark_step_running(const Step& s);
 
@@ -438,7 +440,31 @@ void Runner::run_sql_step(const Step& s, bool reconcile) {
     flush();
     if (give_up)
       fail_step(s, "gave up after " + std::to_string(attempt + 1) + " lock timeouts; blocked by " + who);
+    if (o_.terminate_blockers_after_ms > 0) terminate_old_blockers(s, waited);
     backoff_sleep(attempt);
+  }
+}
+
+// The opt-in policy: blockers whose transaction is older than the bound are
+// terminated (cancelling their query would not end an idle transaction).
+void Runner::terminate_old_blockers(const Step& s, const WaitInfo& waited) {
+  for (const auto& b : waited.blockers) {
+    if (b.xact_age_s * 1000.0 < static_cast<double>(o_.terminate_blockers_after_ms)) continue;
+    bool done;
+    {
+      pqxx::nontransaction tx(*conn_);
+      done = tx.exec_params1("SELECT pg_terminate_backend($1)", b.pid)[0].as<bool>();
+    }
+    char age[32];
+    std::snprintf(age, sizeof age, "%.1f", b.xact_age_s);
+    write([&](pqxx::work& tx) {
+      event(tx, "blocker-terminated", s.id,
+            (done ? "terminated" : "could not terminate") + std::string(" blocking session pid ") +
+                std::to_string(b.pid) + " (application '" + b.application + "', transaction " + age +
+                "s old, older than the " + std::to_string(o_.terminate_blockers_after_ms) + " ms policy bound)",
+            "{\"pid\": " + std::to_string(b.pid) + ", \"terminated\": " + (done ? "true" : "false") + "}");
+    });
+    flush();
   }
 }
 

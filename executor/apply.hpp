@@ -73,6 +73,9 @@ struct ApplyOptions {
   std::optional<int> max_retries;
   std::optional<double> rows_per_second;
   int64_t sleep_ms = 0;          // between backfill batches
+  // Policy, off (0) by default: after a lock timeout, terminate the sessions
+  // that blocked the step if their transaction is older than this.
+  int64_t terminate_blockers_after_ms = 0;
   int64_t lease_ttl_ms = 30000;
   int64_t backoff_base_ms = 250;  // first lock-timeout retry waits about this long
   int64_t backoff_max_ms = 15000;

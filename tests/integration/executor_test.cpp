@@ -415,6 +415,80 @@ TEST(Executor, LockTimeoutRetriesWhileWritersKeepGoingAndShowNamesTheBlocker) {
   EXPECT_LT(worst_us.load(), 1500 * 1000);
 }
 
+TEST(Executor, BlockerPolicyTerminatesOldBlockersOnlyWhenAskedTo) {
+  std::string url = seam::test::fresh_database("terminate");
+  seam::test::setup_backfill_db(url, 100, 10);
+  seam::planner::Plan p;
+  p.seam_version = "test";
+  p.dialect = "postgres";
+  p.source_fingerprint = seam::test::live_fingerprint(url);
+  p.steps.push_back(seam::test::sql_step("expand-001-add-column", seam::planner::Phase::Expand,
+                                         "ALTER TABLE public.t ADD COLUMN late integer;"));
+  std::string plan = write_plan(p);
+  pqxx::connection blocker(url);
+  blocker.set_variable("application_name", "'forgotten psql'");
+  pqxx::work btx(blocker);
+  btx.exec("SELECT count(*) FROM t");
+  int blocker_pid = blocker.backendpid();
+  // Without the policy the step gives up after its retries, naming the blocker.
+  auto r = seam_cli({"apply", plan, "--db", url, "--lock-timeout", "100", "--max-retries", "2"});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("gave up after 3 lock timeouts; blocked by pid " + std::to_string(blocker_pid) +
+                          " (application 'forgotten psql', idle in transaction"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(query_value(url, "SELECT state FROM seam.jobs"), "failed");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  // With it, the old blocker is terminated and the resumed job finishes.
+  r = seam_cli({"apply", plan, "--db", url, "--lock-timeout", "100", "--max-retries", "5",
+                "--terminate-blockers-after-ms", "1000"});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("terminated blocking session pid " + std::to_string(blocker_pid)), std::string::npos)
+      << r.output;
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + std::to_string(blocker_pid)), "0");
+  EXPECT_EQ(query_value(url, "SELECT state FROM seam.jobs"), "done");
+}
+
+TEST(Executor, FailedConcurrentIndexBuildLeavesNoInvalidIndex) {
+  std::string url = seam::test::fresh_database("invalid");
+  seam::test::setup_backfill_db(url, 2000, 10);  // t.v has duplicates
+  seam::planner::Plan p;
+  p.seam_version = "test";
+  p.dialect = "postgres";
+  p.source_fingerprint = seam::test::live_fingerprint(url);
+  p.steps.push_back(seam::test::sql_step("expand-001-unique-v", seam::planner::Phase::Expand,
+                                         "CREATE UNIQUE INDEX CONCURRENTLY t_v_key ON public.t (v);", false,
+                                         "DROP INDEX CONCURRENTLY IF EXISTS public.t_v_key;"));
+  std::string plan = write_plan(p);
+  auto r = seam_cli({"apply", plan, "--db", url});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("could not create unique index"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ran the cleanup of step expand-001-unique-v"), std::string::npos) << r.output;
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_class WHERE relname = 't_v_key'"), "0");
+  EXPECT_EQ(query_value(url, "SELECT state || ' ' || attempts FROM seam.steps"), "failed 1");
+  // Fix the data and resume: the same job finishes.
+  run_sql(url, "UPDATE t SET v = id");
+  r = seam_cli({"apply", plan, "--db", url});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE "
+                             "c.relname = 't_v_key' AND i.indisvalid"),
+            "1");
+  EXPECT_EQ(query_value(url, "SELECT count(*) || ' ' || max(state) FROM seam.jobs"), "1 done");
+}
+
+TEST(Executor, AdaptiveBatchSizeGrowsTowardTheTargetDuration) {
+  std::string url = seam::test::fresh_database("adaptive");
+  seam::test::setup_backfill_db(url, 40000, 10);
+  std::string fp = seam::test::live_fingerprint(url);
+  auto applier = start(EXECUTOR_DRIVER, {"backfill", url, fp, "--batch-size", "20", "--target-batch-ms", "250"});
+  EXPECT_EQ(applier->wait(), 10) << applier->output();
+  int64_t batches = std::stoll(query_value(url, "SELECT batches FROM seam.backfill_progress WHERE table_name = 'public.t'"));
+  std::cout << "adaptive: 40000 rows in " << batches << " batches (2000 at the fixed starting size of 20)\n";
+  // Fixed at 20 rows it would take 2000 batches; growing toward 250 ms it takes far fewer.
+  EXPECT_LT(batches, 500);
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM t WHERE cnt <> 1"), "0");
+}
+
 TEST(Executor, StoppedApplierIsFencedAfterTakeover) {
   std::string url = seam::test::fresh_database("fence");
   seam::test::setup_backfill_db(url, 20000, 10);
