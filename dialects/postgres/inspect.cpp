@@ -194,8 +194,10 @@ schema::Catalog inspect(pqxx::connection& c, const InspectOptions& o) {
   schema::Catalog cat;
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(c);
   // The canonical session (see inspect.hpp): how the server prints names and
-  // constants must not depend on the caller's settings.
+  // constants must not depend on the caller's settings. UTF8 whatever the
+  // database encoding: plan files and dumps are UTF-8 text.
   tx.exec(
+      "SET LOCAL client_encoding = 'UTF8'; "
       "SET LOCAL search_path = pg_catalog, public; SET LOCAL DateStyle = 'ISO, MDY'; "
       "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL TimeZone = 'UTC'; "
       "SET LOCAL extra_float_digits = 1; SET LOCAL bytea_output = 'hex'");
