@@ -414,6 +414,28 @@ class Planner {
                                                                           out_[i].step.change + " runs."});
           } else if constexpr (std::is_same_v<T, RenameIndex>)
             direct(ci, c, "rename_index", {c.old_obj.table});
+          else if constexpr (std::is_same_v<T, RecreateEnum>) {
+            // Every column of the type is converted through text: each table is rewritten.
+            size_t i = direct(ci, c, "", {});
+            if (i == npos) return;
+            std::set<QualName> seen;
+            for (const auto& u : c.uses)
+              if (seen.insert(u.table).second && existing(u.table))
+                blocking(out_[i], "ACCESS EXCLUSIVE", u.table, 2 * scan_seconds(u.table),
+                         "its columns of type " + c.new_obj.name.str() + " are converted, rewriting the table");
+            if (!seen.empty()) out_[i].step.rewrite = true;
+          } else if constexpr (std::is_same_v<T, AlterTable>) {
+            size_t i = direct(ci, c, "", {});
+            if (i == npos || !existing(c.new_obj.name)) return;
+            if (c.old_obj.persistence != c.new_obj.persistence) {
+              out_[i].step.rewrite = true;
+              blocking(out_[i], "ACCESS EXCLUSIVE", c.new_obj.name, 2 * scan_seconds(c.new_obj.name),
+                       "SET LOGGED / UNLOGGED rewrites the table");
+              out_[i].step.hazards.push_back({HazardType::TableRewrite, c.new_obj.name.str() + " and its indexes are rewritten."});
+            } else {
+              lock(out_[i], "ACCESS EXCLUSIVE", c.new_obj.name, 0);
+            }
+          }
           else
             direct(ci, c, "", {});
         },

@@ -319,6 +319,23 @@ TEST(PlanStrategies, DeterministicAndIndependentOfStatistics) {
   EXPECT_LT(find_sql(a, "ADD VALUE 'c'"), find_sql(a, "ADD COLUMN m"));
 }
 
+TEST(PlanStrategies, RewritesWithoutAnOnlineFormAreFlagged) {
+  auto pl = plan(prepare("CREATE TYPE public.m AS ENUM ('a', 'b', 'c');\nCREATE TABLE public.t (id int PRIMARY KEY, m public.m);\n"
+                         "CREATE TABLE public.u (id int PRIMARY KEY);",
+                         "CREATE TYPE public.m AS ENUM ('a', 'c');\nCREATE TABLE public.t (id int PRIMARY KEY, m public.m);\n"
+                         "CREATE UNLOGGED TABLE public.u (id int PRIMARY KEY);"),
+                 "16", {{"public.t", {1e5, 1000}}, {"public.u", {1e5, 500}}});
+  const auto* e = find_sql(pl, "CREATE TYPE public.m");
+  ASSERT_NE(nullptr, e);
+  EXPECT_TRUE(e->rewrite);
+  EXPECT_TRUE(has_hazard(*e, planner::HazardType::BlockingLock));
+  EXPECT_NEAR(2 * 1000 * 8192.0 / pg::kScanBytesPerSecond, e->locks.at(0).est_seconds, 1e-9);
+  const auto* u = find_sql(pl, "SET UNLOGGED");
+  ASSERT_NE(nullptr, u);
+  EXPECT_TRUE(u->rewrite);
+  EXPECT_TRUE(has_hazard(*u, planner::HazardType::TableRewrite));
+}
+
 TEST(PlanStrategies, WithoutAMatrixEveryOperationIsUnverified) {
   auto p = prepare(kTable, std::string(kTable) + "CREATE INDEX t_c_idx ON public.t (c);\n");
   auto pl = plan(p, "16", {}, false);
