@@ -37,7 +37,7 @@ packages=(
   # --- later issues: staging harness, cross-dialect and benchmarks ----------
   # Add here when the code that needs them lands (not before, to keep CI fast):
   #   (HA staging - etcd, Patroni, HAProxy - come from install-staging-deps.sh below)
-  #   mariadb-server                (MySQL-family dialect)
+  #   (mariadb-server and libmariadb-dev: scripts/install-mysql-deps.sh, run below)
   #   prometheus                    (executor metrics scrape test)
   #   gnuplot                       (bench/ charts)
 )
@@ -79,6 +79,9 @@ fi
 
 # The HA staging harness (scripts/staging): etcd, Patroni, HAProxy.
 bash "$here/install-staging-deps.sh"
+
+# The MySQL-family path (TiDB desired state through a MariaDB dev server).
+bash "$here/install-mysql-deps.sh"
 
 if [[ $all_versions == 1 ]]; then
   bash "$here/install-pg-versions.sh"
