@@ -7,12 +7,15 @@
 // 2 the database drifted since the plan was made; 75 another applier holds
 // the lease (the message names it).
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+
+#include <unistd.h>
 
 #include "cmd/commands.hpp"
 #include "cmd/desired.hpp"
@@ -47,6 +50,30 @@ std::string utc_now() {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
+}
+
+// "[backfill] backfill-003-t-v2  [#######.....]  58%  116000/200000 rows  950 rows/s  ETA 1m28s"
+std::string progress_line(const executor::Event& e) {
+  std::string s = "[" + e.phase + "] " + e.step + "  ";
+  double frac = e.est_rows > 0 ? std::min(1.0, static_cast<double>(e.rows_done) / static_cast<double>(e.est_rows)) : -1;
+  if (frac >= 0) {
+    int filled = static_cast<int>(frac * 20);
+    s += "[" + std::string(filled, '#') + std::string(20 - filled, '.') + "] " +
+         std::to_string(static_cast<int>(frac * 100)) + "%  " + std::to_string(e.rows_done) + "/" +
+         std::to_string(e.est_rows) + " rows";
+  } else {
+    s += std::to_string(e.rows_done) + " rows";
+  }
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "  %.0f rows/s", e.rows_per_second);
+  s += buf;
+  if (frac >= 0 && e.rows_per_second > 0 && e.est_rows > e.rows_done) {
+    auto eta = static_cast<int64_t>(static_cast<double>(e.est_rows - e.rows_done) / e.rows_per_second);
+    std::snprintf(buf, sizeof buf, "  ETA %lldm%02llds", static_cast<long long>(eta / 60),
+                  static_cast<long long>(eta % 60));
+    s += buf;
+  }
+  return s;
 }
 
 // With --schema, what the drift is (executor/drift.hpp); otherwise how to see it.
@@ -99,13 +126,31 @@ int run_apply(const ApplyArgs& a) {
   o.lease_ttl_ms = a.lease_ttl_ms;
   o.terminate_blockers_after_ms = a.terminate_blockers_after_ms;
   bool json = a.log_format == "json";
-  o.on_event = [json](const executor::Event& e) {
-    if (json)
+  // On a terminal, backfill batches redraw one progress line instead of
+  // printing a line each.
+  auto bar_shown = std::make_shared<bool>(false);
+  auto last_line = std::make_shared<std::string>();
+  bool tty = !json && ::isatty(STDOUT_FILENO);
+  // A closed stdout (`| head`) must not kill the applier mid-step.
+  std::signal(SIGPIPE, SIG_IGN);
+  o.on_event = [json, tty, bar_shown, last_line](const executor::Event& e) {
+    if (json) {
       std::cout << "{\"ts\": " << executor::json_str(utc_now()) << ", \"kind\": " << executor::json_str(e.kind)
                 << ", \"step\": " << executor::json_str(e.step) << ", \"message\": " << executor::json_str(e.message)
                 << ", \"detail\": " << (e.detail.empty() ? "{}" : e.detail) << "}" << std::endl;
-    else
-      std::cout << "seam: " << e.message << std::endl;
+      return;
+    }
+    if (e.kind == "batch") {
+      if (tty) {
+        std::cout << "\r\033[K" << progress_line(e) << std::flush;
+        *bar_shown = true;
+      }
+      return;  // not a line per batch in logs
+    }
+    if (*bar_shown) std::cout << "\r\033[K";
+    *bar_shown = false;
+    std::cout << "seam: " << e.message << std::endl;
+    *last_line = e.message;
   };
   try {
     auto r = executor::apply(plan, o);
@@ -113,7 +158,7 @@ int run_apply(const ApplyArgs& a) {
       std::cout << "{\"ts\": " << executor::json_str(utc_now()) << ", \"kind\": \"result\", \"job\": " << r.job
                 << ", \"state\": " << executor::json_str(r.state) << ", \"message\": " << executor::json_str(r.message)
                 << "}" << std::endl;
-    else
+    else if (r.message != *last_line)
       std::cout << "seam: " << r.message << std::endl;
     if (r.state == "failed" || r.state == "cancelled") {
       std::cerr << "seam: " << r.message << "\n";

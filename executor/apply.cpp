@@ -381,7 +381,6 @@ void Runner::run_sql_step(const Step& s, bool reconcile) {
           tx.exec_params("SELECT set_config('lock_timeout', $1, false), set_config('statement_timeout', $2, false)",
                          ms_setting(lim_.lock_timeout_ms), ms_setting(lim_.statement_timeout_ms));
           tx.exec(s.sql);
-          tx.exec("SET statement_timeout = 0");
         }
       } catch (const pqxx::sql_error& e) {
         drop_pending();
@@ -392,6 +391,11 @@ void Runner::run_sql_step(const Step& s, bool reconcile) {
         throw;
       }
       waited = watcher.last();
+    }
+    if (!s.transactional) {
+      // Session-level timeouts must not outlive the step (ledger writes follow).
+      pqxx::nontransaction tx(*conn_);
+      tx.exec("RESET lock_timeout; RESET statement_timeout");
     }
     if (error.empty()) {
       // The non-transactional statement succeeded: record it.
@@ -590,10 +594,16 @@ void Runner::run_backfill(const Step& s) {
       std::snprintf(buf, sizeof buf, "{\"rows\": %lld, \"rows_done\": %lld, \"batch_size\": %lld, \"batch_ms\": %.1f}",
                     static_cast<long long>(updated), static_cast<long long>(rows_done),
                     static_cast<long long>(batch), batch_ms);
-      o_.on_event({"batch", s.id,
-                   "backfill " + bf.table + ": " + std::to_string(rows_done) + " rows done (batch of " +
-                       std::to_string(selected) + ")",
-                   buf});
+      Event e{"batch", s.id,
+              "backfill " + bf.table + ": " + std::to_string(rows_done) + " rows done (batch of " +
+                  std::to_string(selected) + ")",
+              buf};
+      e.phase = planner::to_string(s.phase);
+      e.rows_done = rows_done;
+      e.est_rows = bf.est_rows;
+      double elapsed = std::chrono::duration<double>(t1 - t_start).count();
+      e.rows_per_second = elapsed > 0 ? static_cast<double>(rows_session) / elapsed : 0;
+      o_.on_event(e);
     }
     if (lim_.target_batch_ms > 0 && batch_ms > 0) {
       double factor = std::clamp(static_cast<double>(lim_.target_batch_ms) / batch_ms, 0.5, 2.0);
@@ -622,8 +632,10 @@ void Runner::run_step(const Step& s, size_t pos, const std::string& state) {
         flush();
         return;
       }
+      std::string what = s.message;
+      while (!what.empty() && (what.back() == '.' || what.back() == ' ')) what.pop_back();
       std::string msg = "job " + std::to_string(job_) + " waits at checkpoint " + s.id +
-                        (s.message.empty() ? "" : ": " + s.message) + ". When ready, approve it with `seam jobs approve " +
+                        (what.empty() ? "" : ": " + what) + ". When ready, approve it with `seam jobs approve " +
                         std::to_string(job_) + " --checkpoint " + s.id +
                         " --db URL` and run `seam apply` with the same plan again";
       write([&](pqxx::work& tx) {

@@ -60,6 +60,11 @@ struct Event {
   std::string step;     // step id, "" for job-level events
   std::string message;  // one line for people
   std::string detail;   // JSON object
+  // Backfill batches ("batch"): for progress displays.
+  std::string phase;
+  int64_t rows_done = -1;   // in this step so far (ledger total)
+  int64_t est_rows = 0;     // the plan's estimate for the step (0 = unknown)
+  double rows_per_second = 0;  // average since this applier started the step
 };
 
 struct ApplyOptions {
