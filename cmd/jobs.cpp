@@ -53,26 +53,30 @@ void register_jobs(CLI::App& app) {
   common(pause, true);
   pause->callback([a, ledger] {
     auto c = pg::connect(a->db);
-    std::cout << "seam: " << executor::pause_job(*c, ledger(), a->job) << "\n";
+    std::string m = executor::pause_job(*c, ledger(), a->job);
+    std::cout << "seam: " << m << "\n";
   });
   CLI::App* resume = jobs->add_subcommand("resume", "Clear a job's pause flag");
   common(resume, true);
   resume->callback([a, ledger] {
     auto c = pg::connect(a->db);
-    std::cout << "seam: " << executor::resume_job(*c, ledger(), a->job) << "\n";
+    std::string m = executor::resume_job(*c, ledger(), a->job);
+    std::cout << "seam: " << m << "\n";
   });
   CLI::App* cancel = jobs->add_subcommand("cancel", "Stop a job at its next safe point");
   common(cancel, true);
   cancel->callback([a, ledger] {
     auto c = pg::connect(a->db);
-    std::cout << "seam: " << executor::cancel_job(*c, ledger(), a->job) << "\n";
+    std::string m = executor::cancel_job(*c, ledger(), a->job);
+    std::cout << "seam: " << m << "\n";
   });
   CLI::App* approve = jobs->add_subcommand("approve", "Approve the checkpoint a job waits at");
   common(approve, true);
   approve->add_option("--checkpoint", a->checkpoint, "Checkpoint step id (default: the one it waits at)");
   approve->callback([a, ledger] {
     auto c = pg::connect(a->db);
-    std::cout << "seam: " << executor::approve_job(*c, ledger(), a->job, a->checkpoint) << "\n";
+    std::string m = executor::approve_job(*c, ledger(), a->job, a->checkpoint);
+    std::cout << "seam: " << m << "\n";
   });
   CLI::App* rollback = jobs->add_subcommand("rollback", "Undo a job's expand phase (before contract started)");
   common(rollback, true);
@@ -82,7 +86,8 @@ void register_jobs(CLI::App& app) {
     o.ledger = ledger();
     o.on_event = [](const std::string& msg) { std::cout << "seam: " << msg << std::endl; };
     try {
-      std::cout << "seam: " << executor::rollback_job(a->job, o) << "\n";
+      std::string m = executor::rollback_job(a->job, o);
+      std::cout << "seam: " << m << "\n";
     } catch (const executor::LeaseHeldError& e) {
       std::cerr << "seam: " << e.what() << "\n";
       std::exit(kBusy);

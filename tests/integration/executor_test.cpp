@@ -261,9 +261,10 @@ TEST(Executor, CheckpointStopsBeforeContractAndApproveContinues) {
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(query_value(url, "SELECT state FROM seam.jobs"), "done");
   EXPECT_EQ(query_value(url, "SELECT convalidated FROM pg_constraint WHERE conname = 't_v_new_not_null'"), "t");
-  // A second approval has nothing to approve.
+  // A second approval has nothing to approve: one clear line.
   ok = seam_cli({"jobs", "approve", "1", "--db", url});
   EXPECT_EQ(ok.status, 1) << ok.output;
+  EXPECT_EQ(ok.output, "seam: job 1 is done; nothing to approve\n");
 }
 
 TEST(Executor, RollbackAfterExpandRestoresTheOriginalCatalogExactly) {
