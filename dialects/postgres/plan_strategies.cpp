@@ -397,14 +397,8 @@ class Planner {
           else if constexpr (std::is_same_v<T, AddTrigger>) direct(ci, c, "create_trigger", {c.obj.table});
           else if constexpr (std::is_same_v<T, DropTrigger>) direct(ci, c, "drop_trigger", {c.obj.table});
           else if constexpr (std::is_same_v<T, ReplaceView>) direct(ci, c, "replace_view", {c.new_obj.name});
-          else if constexpr (std::is_same_v<T, AttachPartition>) {
-            size_t i = direct(ci, c, "attach_partition", {*c.obj.partition_of, c.obj.name});
-            if (i != npos && strategy_of("attach_partition", "direct") == "online_attach" && existing(c.obj.name))
-              out_[i].step.hazards.push_back(
-                  {HazardType::FullScan, "ATTACH PARTITION scans " + c.obj.name.str() + " (" + size_note(c.obj.name) +
-                                             ") under ACCESS EXCLUSIVE to check its bound; seam does not plan the "
-                                             "pre-checked attach (CHECK NOT VALID + VALIDATE first) yet."});
-          } else if constexpr (std::is_same_v<T, DetachPartition>)
+          else if constexpr (std::is_same_v<T, AttachPartition>) attach_partition(ci, c);
+          else if constexpr (std::is_same_v<T, DetachPartition>)
             direct(ci, c, "detach_partition", {*c.obj.partition_of, c.obj.name});
           else if constexpr (std::is_same_v<T, RenameTable> || std::is_same_v<T, RenameView> ||
                              std::is_same_v<T, RenameSequence> || std::is_same_v<T, RenameType>) {
@@ -440,6 +434,128 @@ class Planner {
             direct(ci, c, "", {});
         },
         ch.op);
+  }
+
+  // ---- partitions ----------------------------------------------------------------------
+  // The text between the parenthesis at `open` and its match (quotes respected).
+  static std::optional<std::string> paren_body(const std::string& t, size_t open, size_t* end) {
+    if (open >= t.size() || t[open] != '(') return std::nullopt;
+    int depth = 0;
+    bool q = false;
+    for (size_t i = open; i < t.size(); ++i) {
+      char c = t[i];
+      if (c == '\'') q = !q;
+      if (q) continue;
+      if (c == '(') ++depth;
+      if (c == ')' && --depth == 0) {
+        *end = i;
+        return t.substr(open + 1, i - open - 1);
+      }
+    }
+    return std::nullopt;
+  }
+  static std::vector<std::string> split_top(const std::string& t) {
+    std::vector<std::string> out;
+    int depth = 0;
+    bool q = false;
+    std::string cur;
+    for (char c : t) {
+      if (c == '\'') q = !q;
+      if (!q && c == '(') ++depth;
+      if (!q && c == ')') --depth;
+      if (!q && depth == 0 && c == ',') {
+        out.push_back(trim(cur));
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    out.push_back(trim(cur));
+    return out;
+  }
+
+  // A CHECK expression equivalent to the partition bound of a one-column
+  // RANGE or LIST key, so that ATTACH can skip its scan; nullopt otherwise
+  // (hash, default, expressions, several columns).
+  std::optional<std::string> bound_check(const schema::Table& parent, const schema::Table& part) const {
+    const std::string key = trim(parent.partition_by.key.text);
+    bool ident = !key.empty() && key.find_first_of(" ,()") == std::string::npos;
+    if (key.size() > 2 && key.front() == '"' && key.back() == '"' && key.find('"', 1) == key.size() - 1) ident = true;
+    if (!ident) return std::nullopt;
+    std::string b = trim(expr_text(part.partition_bound));
+    size_t end = 0;
+    if (parent.partition_by.strategy == "range" && b.rfind("FOR VALUES FROM ", 0) == 0) {
+      auto lo = paren_body(b, 16, &end);
+      if (!lo || b.compare(end + 1, 5, " TO (") != 0) return std::nullopt;
+      auto hi = paren_body(b, end + 5, &end);
+      if (!hi || split_top(*lo).size() != 1 || split_top(*hi).size() != 1) return std::nullopt;
+      auto upper = [](std::string x) {
+        for (auto& ch : x) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        return x;
+      };
+      std::string c = key + " IS NOT NULL";
+      if (upper(trim(*lo)) != "MINVALUE") c += " AND " + key + " >= " + trim(*lo);
+      if (upper(trim(*hi)) != "MAXVALUE") c += " AND " + key + " < " + trim(*hi);
+      return c;
+    }
+    if (parent.partition_by.strategy == "list" && b.rfind("FOR VALUES IN ", 0) == 0) {
+      auto in = paren_body(b, 14, &end);
+      if (!in) return std::nullopt;
+      std::vector<std::string> vals;
+      bool null = false;
+      for (const auto& v : split_top(*in)) {
+        if (v == "NULL" || v == "null") null = true;
+        else vals.push_back(v);
+      }
+      std::string list = key + " IN (" + join(vals, ", ") + ")";
+      if (vals.empty()) return null ? std::optional<std::string>(key + " IS NULL") : std::nullopt;
+      return null ? "(" + key + " IS NULL OR " + list + ")" : key + " IS NOT NULL AND " + list;
+    }
+    return std::nullopt;
+  }
+
+  // ATTACH PARTITION of an existing table without scanning it under ACCESS
+  // EXCLUSIVE: a CHECK matching the bound, added NOT VALID and validated
+  // (weak lock), makes the attach skip its scan; the check goes after.
+  void attach_partition(size_t ci, const differ::AttachPartition& a) {
+    const QualName& parent = *a.obj.partition_of;
+    const auto* pt = to_.find_table(parent);
+    std::optional<std::string> check;
+    if (pt && existing(a.obj.name) && existing(parent) && strategy_of("attach_partition", "online_attach") == "online_attach")
+      check = bound_check(*pt, a.obj);
+    if (!check) {
+      size_t i = direct(ci, a, "attach_partition", {parent, a.obj.name});
+      if (i != npos && existing(a.obj.name))
+        out_[i].step.hazards.push_back({HazardType::FullScan, "ATTACH PARTITION reads all of " + a.obj.name.str() + " (" +
+                                                                  size_note(a.obj.name) + ") to check its bound; seam "
+                                                                  "cannot pre-check this kind of bound."});
+      return;
+    }
+    const auto& ch = cs_.changes[ci];
+    const QualName& t = a.obj.name;
+    std::string chk = make_object_name(t.name, "", "seam_bound");
+    Draft d1 = base(ci, Phase::Expand, "add_check_not_valid",
+                    alter_table(t) + "ADD CONSTRAINT " + quote_ident(chk) + " CHECK (" + *check + ") NOT VALID;\n", "bound check");
+    add_keys(d1.needs, ch.deps.needs);
+    annotate(d1, "add_check_not_valid", t, {"ACCESS EXCLUSIVE"});
+    size_t i1 = push(std::move(d1));
+    Draft d2 = base(ci, Phase::Expand, "validate_check", alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(chk) + ";\n",
+                    "validate bound check");
+    annotate(d2, "validate_check", t, {"SHARE UPDATE EXCLUSIVE", "", false, true});
+    size_t i2 = push(std::move(d2), i1);
+    Draft d3 = base(ci, Phase::Expand, "attach_partition_prechecked", render_change(ch).front().sql, "");
+    expand_keys(d3, ch);
+    differ_hazards(d3, ch);
+    annotate(d3, "attach_partition_prechecked", parent, t, {"SHARE UPDATE EXCLUSIVE", "ACCESS EXCLUSIVE"});
+    for (const auto& [n, other] : from_.tables)
+      if (other.partition_of && *other.partition_of == parent && trim(expr_text(other.partition_bound)) == "DEFAULT")
+        d3.step.hazards.push_back({HazardType::FullScan, "The default partition " + n.str() + " is read (" + size_note(n) +
+                                                             ") to check that none of its rows belong to " + t.str() + "."});
+    size_t i3 = push(std::move(d3), i2);
+    Draft d4 = base(ci, Phase::Expand, "drop_constraint", alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n",
+                    "drop bound check");
+    annotate(d4, "drop_constraint", t, {"ACCESS EXCLUSIVE"});
+    push(std::move(d4), i3);
   }
 
   // ---- indexes ------------------------------------------------------------------------

@@ -251,4 +251,22 @@ TEST(PlanStrategies, NewIdentityColumnIsBackfilledAndContinuesItsSequence) {
   EXPECT_EQ("1502", test::query_value(url, "SELECT n FROM public.t WHERE id = 'after'"));
 }
 
+TEST(PlanStrategies, AttachOfAPopulatedTableIsPrechecked) {
+  std::string url = test::fresh_database("attach");
+  std::string parent = "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);\n"
+                       "CREATE TABLE public.e_old PARTITION OF public.e FOR VALUES FROM (MINVALUE) TO ('2025-01-01');\n"
+                       "CREATE TABLE public.e_rest PARTITION OF public.e DEFAULT;\n";
+  test::run_sql(url, parent + "CREATE TABLE public.e_2025 (id bigint NOT NULL, at date NOT NULL);"
+                              "INSERT INTO public.e_2025 SELECT g, date '2025-01-01' + g % 365 FROM generate_series(1, 4000) g;");
+  auto conn = pg::connect(url);
+  schema::Catalog desired = load_text(parent + "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n");
+  planner::Plan plan = plan_for(*conn, desired);
+  expect_invariants(plan);
+  std::string text = plan_text(plan);
+  EXPECT_NE(std::string::npos, text.find("CHECK (at IS NOT NULL AND at >= '2025-01-01' AND at < '2026-01-01') NOT VALID")) << text;
+  expect_reaches(url, *conn, desired, plan);
+  EXPECT_EQ("4000", test::query_value(url, "SELECT count(*) FROM public.e WHERE at >= '2025-01-01'"));
+  EXPECT_EQ("0", test::query_value(url, "SELECT count(*) FROM pg_constraint WHERE conname LIKE '%seam%'"));
+}
+
 }  // namespace
