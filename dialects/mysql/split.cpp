@@ -2,7 +2,6 @@
 #include "dialects/mysql/split.hpp"
 
 #include <cctype>
-#include <tuple>
 
 #include "schema/errors.hpp"
 
@@ -88,6 +87,8 @@ std::vector<SplitStatement> split_statements(const std::string& s, const std::st
   std::vector<SplitStatement> out;
   std::string delim = ";";
   size_t i = 0;
+  size_t cursor = 0;  // line:col of `cursor` is (line, col)
+  int line = 1, col = 1;
   while (i < s.size()) {
     // Leading space and comments (an executable /*! */ comment is a statement).
     if (space(s[i])) {
@@ -137,7 +138,18 @@ std::vector<SplitStatement> split_statements(const std::string& s, const std::st
       SplitStatement st;
       st.offset = start;
       st.text = s.substr(start, stop - start);
-      std::tie(st.line, st.col) = line_col(s, start);
+      // Advance a cursor instead of rescanning from the top: statements come in
+      // order, so a whole file costs one pass (dumps have thousands of them).
+      for (; cursor < start; ++cursor) {
+        if (s[cursor] == '\n') {
+          ++line;
+          col = 1;
+        } else {
+          ++col;
+        }
+      }
+      st.line = line;
+      st.col = col;
       out.push_back(std::move(st));
     }
     i = next;

@@ -30,6 +30,18 @@ TEST(MysqlSplit, PlainStatementsAndPositions) {
   EXPECT_EQ(st[1].offset, 27u);
 }
 
+TEST(MysqlSplit, PositionsHoldOverManyStatements) {
+  std::string sql;
+  for (int i = 0; i < 2000; ++i) sql += "  CREATE TABLE t" + std::to_string(i) + " (a int);\n";
+  auto st = split_statements(sql, "f.sql");
+  ASSERT_EQ(st.size(), 2000u);
+  for (size_t i = 0; i < st.size(); ++i) {
+    EXPECT_EQ(st[i].line, static_cast<int>(i) + 1);
+    EXPECT_EQ(st[i].col, 3);
+    EXPECT_EQ(seam::mysql::line_col(sql, st[i].offset), std::make_pair(st[i].line, st[i].col));
+  }
+}
+
 TEST(MysqlSplit, DelimitersInsideQuotesAndCommentsDoNotSplit) {
   EXPECT_EQ(texts("SELECT 'a;b', \"c;d\", `e;f`; SELECT 2"),
             (std::vector<std::string>{"SELECT 'a;b', \"c;d\", `e;f`", "SELECT 2"}));
