@@ -178,9 +178,7 @@ void DevServer::start(const DevServerOptions& opts) {
                                       "--auth-root-authentication-method=normal",
                                       "--skip-test-db",
                                       "--skip-name-resolve"};
-  if (fs::path(install_db).filename() == "mariadb-install-db" ||
-      fs::path(install_db).filename() == "mysql_install_db")
-    install.push_back("--basedir=" + fs::path(server_bin_).parent_path().parent_path().string());
+  install.push_back("--basedir=" + fs::path(server_bin_).parent_path().parent_path().string());
   int rc = pg::wait_exit(pg::spawn(install, so));
   if (rc != 0)
     throw std::runtime_error(install_db + " failed with exit status " + std::to_string(rc) +

@@ -2,7 +2,8 @@
 // seam loads MySQL-dialect schema files into it and inspects the result from
 // information_schema, because libpg_query cannot parse MySQL.
 //
-// DevServer runs mariadb-install-db (or mysql_install_db) into a fresh
+// DevServer runs mariadb-install-db (or MariaDB's older mysql_install_db;
+// Oracle MySQL's `mysqld --initialize-insecure` is not supported) into a fresh
 // temporary directory, starts mariadbd (or mysqld) with --no-defaults on a
 // private unix socket with networking off, and on destruction stops it and
 // deletes every file it made. As root the server runs as the unprivileged
