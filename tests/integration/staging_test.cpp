@@ -71,7 +71,8 @@ struct Outcome {
   double fault_at = 0;
   double to_new_leader_s = -1;  // fault -> first commit on another node
   double refused_s = -1;        // longest pause between commits around the fault
-  size_t acked = 0, lost = 0, lost_older_than_1s = 0, lost_after_fault = 0;
+  double first_new_at = 0;  // epoch of the first commit on the new leader
+  size_t acked = 0, lost = 0, lost_older_than_1s = 0, lost_after_fault = 0, lost_after_failover = 0;
 };
 
 void report(const char* what, const Outcome& o) {
@@ -117,6 +118,7 @@ Outcome run_fault(const std::string& table, const std::function<std::string(cons
                                  << cluster->run({"status"});
   if (first) {
     o.to_new_leader_s = first->at - o.fault_at;
+    o.first_new_at = first->at;
     // The longest pause between two commits from just before the fault to the
     // first commit on the new leader (the old one may commit for a while).
     auto last = w.last_ack_before(o.fault_at);
@@ -154,6 +156,7 @@ Outcome run_fault(const std::string& table, const std::function<std::string(cons
     if (present.count(a.id)) continue;
     ++o.lost;
     if (a.at > o.fault_at) ++o.lost_after_fault;
+    if (o.first_new_at > 0 && a.at >= o.first_new_at) ++o.lost_after_failover;
     if (a.at < o.fault_at - 1.0) ++o.lost_older_than_1s;
   }
   // Nothing was committed that the writer did not try.
@@ -178,6 +181,7 @@ TEST_F(Staging, LeaderSigkillFailsOverAndKeepsReplicatedRows) {
   // committed after the fault, nor long before it, may be missing.
   EXPECT_EQ(o.lost_after_fault, 0u);
   EXPECT_EQ(o.lost_older_than_1s, 0u);
+  EXPECT_EQ(o.lost_after_failover, 0u);
   EXPECT_GT(o.acked, 50u);
 }
 
@@ -190,10 +194,13 @@ TEST_F(Staging, FrozenPatroniPastTtlFailsOverWithoutLosingWrites) {
       },
       [](const std::string& old) { cluster->thaw(old); });
   report("leader's Patroni SIGSTOPped past the TTL", o);
-  // The old postgres kept running as a primary, but HAProxy stopped routing to
-  // it (its /primary check timed out) before a replica was promoted, and the
-  // replicas streamed from it until then: no acknowledged write is lost.
-  EXPECT_EQ(o.lost, 0u);
+  // The old postgres kept running as a primary and took writes until HAProxy's
+  // /primary check timed out. Under asynchronous replication those are not
+  // guaranteed to reach the replica that is promoted: runs have lost none and
+  // 69 of them (docs/reliability.md). Guaranteed: nothing committed on the new
+  // leader is lost when the old one comes back (pg_rewind discards only the
+  // old leader's own divergent WAL), and all nodes end equal (run_fault).
+  EXPECT_EQ(o.lost_after_failover, 0u);
   EXPECT_GT(o.acked, 50u);
 }
 
@@ -213,6 +220,7 @@ TEST_F(Staging, PartitionedLeaderFailsOverAndRejoins) {
   // itself when it lost etcd: no acknowledged write is lost, and after the heal
   // it rejoins (pg_rewind) with the new leader's rows (checked in run_fault).
   EXPECT_EQ(o.lost, 0u);
+  EXPECT_EQ(o.lost_after_failover, 0u);
   EXPECT_GT(o.acked, 50u);
 }
 
