@@ -205,13 +205,13 @@ class Planner {
   }
   double scan_seconds(const QualName& t) const {
     const auto* s = stats(t);
-    return s ? static_cast<double>(s->relpages) * 8192.0 / kScanBytesPerSecond : 0;
+    return s && s->relpages > 0 ? static_cast<double>(s->relpages) * 8192.0 / kScanBytesPerSecond : 0;
   }
   int64_t est_rows(const QualName& t) const {
     const auto* s = stats(t);
     if (!s) return 0;
     if (s->reltuples >= 0) return static_cast<int64_t>(s->reltuples);
-    return s->relpages * 60;  // never analyzed: ~60 narrow rows per 8 kB page
+    return std::max<int64_t>(0, s->relpages) * 60;  // never analyzed: ~60 narrow rows per 8 kB page
   }
   std::string size_note(const QualName& t) const {
     const auto* s = stats(t);
