@@ -1,0 +1,3 @@
+ALTER TABLE public.events ALTER COLUMN id SET NOT NULL;
+
+ALTER TABLE public.events ADD CONSTRAINT events_pkey PRIMARY KEY (id);

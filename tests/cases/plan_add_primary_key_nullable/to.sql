@@ -1,0 +1,5 @@
+CREATE TABLE events (
+  id bigint NOT NULL,
+  kind text NOT NULL,
+  CONSTRAINT events_pkey PRIMARY KEY (id)
+);
