@@ -33,6 +33,7 @@ namespace seam::cmd {
 namespace {
 
 struct ApplyArgs {
+  std::string metrics_addr;
   std::string plan_path, db, schema_path, dev_url, ledger_schema = executor::kDefaultLedgerSchema, through, log_format = "text";
   std::optional<int64_t> lock_timeout, statement_timeout, batch_size, target_batch_ms, max_replica_lag_ms;
   std::optional<int> max_retries;
@@ -152,6 +153,14 @@ int run_apply(const ApplyArgs& a) {
     std::cout << "seam: " << e.message << std::endl;
     *last_line = e.message;
   };
+  executor::Metrics metrics;
+  std::unique_ptr<executor::MetricsServer> server;
+  if (!a.metrics_addr.empty()) {
+    server = std::make_unique<executor::MetricsServer>(a.metrics_addr, metrics);
+    o.metrics = &metrics;
+    std::cerr << "seam: serving Prometheus metrics on http://" << a.metrics_addr.substr(0, a.metrics_addr.rfind(':'))
+              << ":" << server->port() << "/metrics\n";
+  }
   try {
     auto r = executor::apply(plan, o);
     if (json)
@@ -204,6 +213,8 @@ void register_apply(CLI::App& app) {
   sub->add_option("--terminate-blockers-after-ms", a->terminate_blockers_after_ms,
                   "Policy (off by default): after a lock timeout, terminate blocking sessions whose transaction is "
                   "older than this");
+  sub->add_option("--metrics-addr", a->metrics_addr,
+                  "Serve Prometheus metrics on HOST:PORT (GET /metrics) while applying; port 0 picks one");
   sub->add_option("--log-format", a->log_format, "text or json (one JSON object per line)")
       ->check(CLI::IsMember({"text", "json"}));
   sub->callback([a] {

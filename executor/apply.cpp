@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <random>
 #include <set>
@@ -86,6 +87,50 @@ Limits limits_of(const Plan& p, const ApplyOptions& o) {
   return l;
 }
 
+// The I/O of a backfill for its metrics: deltas between samples of the
+// table's pg_statio counters, the server's WAL position and (16+) pg_stat_io
+// writes. Statistics reach these views with a delay of up to a second, and WAL
+// and pg_stat_io are server-wide, so the figures are what the server did while
+// the backfill ran - the metric names say so.
+struct IoSampler {
+  bool have = false;
+  double blks_read = 0, blks_hit = 0, io_writes = 0;
+  std::string lsn;
+  void sample(pqxx::connection& c, Metrics& m, const std::string& table) {
+    try {
+      pqxx::read_transaction tx(c);
+      bool io_view = c.server_version() >= 160000;
+      auto r = tx.exec_params1(
+          std::string("SELECT coalesce((SELECT heap_blks_read FROM pg_statio_user_tables WHERE relid = "
+                      "to_regclass($1)), 0)::float8, coalesce((SELECT heap_blks_hit FROM pg_statio_user_tables "
+                      "WHERE relid = to_regclass($1)), 0)::float8, pg_current_wal_lsn()::text, ") +
+              (io_view ? "(SELECT coalesce(sum(writes), 0)::float8 FROM pg_stat_io)" : "0::float8"),
+          schema::quote_qual([&] {
+            auto dot = table.find('.');
+            return dot == std::string::npos ? schema::QualName{"public", table}
+                                            : schema::QualName{table.substr(0, dot), table.substr(dot + 1)};
+          }()));
+      double rd = r[0].as<double>(), hit = r[1].as<double>(), wr = r[3].as<double>();
+      std::string now = r[2].as<std::string>();
+      if (have) {
+        std::string t = Metrics::label("table", table);
+        m.add("backfill_heap_blocks_read_total", t, std::max(0.0, rd - blks_read));
+        m.add("backfill_heap_blocks_hit_total", t, std::max(0.0, hit - blks_hit));
+        auto wal = tx.exec_params1("SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn)::float8", now, lsn);
+        m.add("backfill_wal_bytes_total", "", std::max(0.0, wal[0].as<double>()));
+        if (io_view) m.add("backfill_io_writes_total", "", std::max(0.0, wr - io_writes));
+      }
+      have = true;
+      blks_read = rd;
+      blks_hit = hit;
+      io_writes = wr;
+      lsn = now;
+    } catch (const pqxx::sql_error&) {
+      // A standby or a restricted role: no I/O figures, the backfill goes on.
+    }
+  }
+};
+
 // Thrown to unwind to apply() when the job stops (failed, cancelled, ...).
 struct Stop {
   std::string state, message;
@@ -117,9 +162,17 @@ class Runner {
     pending_.push_back({kind, step, msg, d});
   }
   void flush() {
-    for (auto& e : pending_)
+    for (auto& e : pending_) {
+      count(e);
       if (o_.on_event) o_.on_event(e);
+    }
     pending_.clear();
+  }
+  void count(const Event& e);
+  void job_state_metric(const std::string& state) {
+    if (!o_.metrics) return;
+    o_.metrics->clear("job_state");
+    o_.metrics->set("job_state", Metrics::label("job", std::to_string(job_)) + "," + Metrics::label("state", state), 1);
   }
   void drop_pending() { pending_.clear(); }
   void set_job_state(const std::string& state, const std::string& err = "") {
@@ -151,7 +204,52 @@ class Runner {
   bool resumed_ = false;
   std::vector<Event> pending_;
   std::mt19937_64 rng_{std::random_device{}()};
+  std::map<std::string, Clock::time_point> step_started_;
 };
+
+// Metrics follow the recorded events, so the two never disagree.
+void Runner::count(const Event& e) {
+  Metrics* m = o_.metrics;
+  if (!m) return;
+  std::string step = Metrics::label("step", e.step);
+  if (e.kind == "job-created" || e.kind == "job-resumed") {
+    if (e.kind == "job-resumed") m->add("job_resumes_total", "", 1);
+    m->set("job_start_timestamp_seconds", Metrics::label("job", std::to_string(job_)),
+           static_cast<double>(std::time(nullptr)));
+    job_state_metric("running");
+  } else if (e.kind == "job-paused") {
+    m->add("throttle_pauses_total", Metrics::label("reason", "pause-flag"), 1);
+    m->set("throttle_paused", Metrics::label("reason", "pause-flag"), 1);
+    job_state_metric("paused");
+  } else if (e.kind == "job-unpaused") {
+    m->set("throttle_paused", Metrics::label("reason", "pause-flag"), 0);
+    job_state_metric("running");
+  } else if (e.kind == "throttle-pause") {
+    m->add("throttle_pauses_total", Metrics::label("reason", "replica-lag"), 1);
+    m->set("throttle_paused", Metrics::label("reason", "replica-lag"), 1);
+  } else if (e.kind == "job-cancelled") {
+    job_state_metric("cancelled");
+  } else if (e.kind == "step-failed") {
+    job_state_metric("failed");
+  } else if (e.kind == "checkpoint") {
+    job_state_metric("awaiting-approval");
+  } else if (e.kind == "job-stopped") {
+    job_state_metric("paused");
+  } else if (e.kind == "job-done") {
+    job_state_metric("done");
+  } else if (e.kind == "step-done") {
+    m->add("steps_done_total", "", 1);
+    auto it = step_started_.find(e.step);
+    if (it != step_started_.end())
+      m->set("step_duration_seconds", step, std::chrono::duration<double>(Clock::now() - it->second).count());
+    m->set("step_blocking_sessions", step, 0);
+    m->set("step_sessions_queued", step, 0);
+  } else if (e.kind == "lock-timeout") {
+    m->add("lock_timeouts_total", step, 1);
+  } else if (e.kind == "blocker-terminated") {
+    m->add("blockers_terminated_total", "", 1);
+  }
+}
 
 void Runner::drift_check() {
   if (plan_.source_fingerprint.empty())
@@ -250,6 +348,7 @@ void Runner::fail_step(const Step& s, const std::string& why) {
 }
 
 void Runner::mark_step_running(const Step& s) {
+  step_started_.emplace(s.id, Clock::now());
   write([&](pqxx::work& tx) {
     tx.exec_params0("UPDATE " + l_.q("steps") +
                         " SET state = 'running', attempts = attempts + 1, started_at = coalesce(started_at, "
@@ -342,6 +441,11 @@ void Runner::run_sql_step(const Step& s, bool reconcile) {
       int interval = static_cast<int>(std::clamp<int64_t>(lim_.lock_timeout_ms / 4, 20, 200));
       WaitWatcher watcher(o_.url, work_pid, interval, [&](const WaitInfo& w) {
         // From the watcher's thread, on its own connection: fenced too.
+        if (o_.metrics) {
+          o_.metrics->set("step_blocking_sessions", Metrics::label("step", s.id),
+                          static_cast<double>(w.blockers.size()));
+          o_.metrics->set("step_sessions_queued", Metrics::label("step", s.id), w.queued_behind);
+        }
         auto c = pg::connect(o_.url);
         pqxx::work tx(*c);
         lease_->check_epoch(tx);
@@ -504,6 +608,8 @@ void Runner::run_backfill(const Step& s) {
   int retries = 0;
   bool lag_paused = false;
   int work_pid = conn_->backendpid();
+  IoSampler io;
+  if (o_.metrics) io.sample(*conn_, *o_.metrics, bf.table);  // the baseline
   for (;;) {
     check_flags(&s);
     if (lim_.max_replica_lag_ms > 0) {
@@ -529,6 +635,7 @@ void Runner::run_backfill(const Step& s) {
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
         continue;
       }
+      if (lag_paused && o_.metrics) o_.metrics->set("throttle_paused", Metrics::label("reason", "replica-lag"), 0);
       lag_paused = false;
     }
     auto t0 = Clock::now();
@@ -589,6 +696,13 @@ void Runner::run_backfill(const Step& s) {
     rows_session += updated;
     auto t1 = Clock::now();
     double batch_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    if (o_.metrics) {
+      std::string labels = Metrics::label("step", s.id) + "," + Metrics::label("table", bf.table);
+      o_.metrics->add("backfill_rows_total", labels, static_cast<double>(updated));
+      o_.metrics->add("backfill_batches_total", labels, 1);
+      o_.metrics->observe("backfill_batch_seconds", Metrics::label("step", s.id), batch_ms / 1000.0);
+      io.sample(*conn_, *o_.metrics, bf.table);
+    }
     if (o_.on_event) {
       char buf[160];
       std::snprintf(buf, sizeof buf, "{\"rows\": %lld, \"rows_done\": %lld, \"batch_size\": %lld, \"batch_ms\": %.1f}",
@@ -668,6 +782,7 @@ ApplyResult Runner::run() {
   ensure_ledger(*conn_, l_);
   LeaseOptions lo;
   lo.ttl_ms = o_.lease_ttl_ms;
+  lo.metrics = o_.metrics;
   lease_ = Lease::acquire(o_.url, l_, lo, *conn_);
   ApplyResult res;
   try {

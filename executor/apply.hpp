@@ -45,6 +45,7 @@
 #include <string>
 
 #include "executor/ledger.hpp"
+#include "executor/metrics.hpp"
 #include "planner/plan.hpp"
 
 namespace seam::executor {
@@ -85,6 +86,7 @@ struct ApplyOptions {
   int64_t backoff_base_ms = 250;  // first lock-timeout retry waits about this long
   int64_t backoff_max_ms = 15000;
   std::function<void(const Event&)> on_event;  // progress output (may be empty)
+  Metrics* metrics = nullptr;                  // updated while applying (executor/metrics.hpp), may be null
 };
 
 struct ApplyResult {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 
 #include <pqxx/except>
 #include <pqxx/pqxx>
@@ -157,7 +158,14 @@ std::unique_ptr<Lease> Lease::acquire(const std::string& url, const Ledger& l, c
               " WHERE id = 1 AND work_backend IS NOT NULL AND work_backend <> pg_backend_pid()");
     }
   }
-  if (event_kind == "lease-takeover") lease->takeover_ = "took over the lease from " + previous.describe();
+  if (event_kind == "lease-takeover") {
+    lease->takeover_ = "took over the lease from " + previous.describe();
+    if (o.metrics) o.metrics->add("lease_takeovers_total", "", 1);
+  }
+  if (o.metrics) {
+    o.metrics->add("lease_renewals_total", "", 0);
+    o.metrics->set("lease_last_renewal_timestamp_seconds", "", static_cast<double>(std::time(nullptr)));
+  }
   lease->thread_ = std::thread([p = lease.get()] { p->heartbeat_loop(); });
   return lease;
 }
@@ -203,7 +211,12 @@ void Lease::heartbeat_loop() {
       auto r = tx.exec_params("UPDATE " + ledger_.q("lease") +
                                   " SET heartbeat = clock_timestamp() WHERE id = 1 AND epoch = $1 RETURNING 1",
                               epoch_);
-      if (r.empty()) why = "another applier took the lease over (our heartbeat found a newer epoch)";
+      if (r.empty())
+        why = "another applier took the lease over (our heartbeat found a newer epoch)";
+      else if (opts_.metrics) {
+        opts_.metrics->add("lease_renewals_total", "", 1);
+        opts_.metrics->set("lease_last_renewal_timestamp_seconds", "", static_cast<double>(std::time(nullptr)));
+      }
     } catch (const std::exception& e) {
       why = std::string("the lease session ended: ") + e.what();
     }

@@ -31,6 +31,7 @@
 #include <pqxx/transaction_base>
 
 #include "executor/ledger.hpp"
+#include "executor/metrics.hpp"
 
 namespace seam::executor {
 
@@ -47,6 +48,7 @@ struct LeaseOptions {
   int64_t ttl_ms = 30000;  // a heartbeat older than this lets another applier take over
   std::string host;        // "" = gethostname()
   int pid = 0;             // 0 = getpid()
+  Metrics* metrics = nullptr;  // lease_renewals_total, lease_takeovers_total, lease_last_renewal_timestamp_seconds
 };
 
 class Lease {

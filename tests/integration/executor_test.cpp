@@ -5,14 +5,20 @@
 // lock_timeout, and `seam jobs show` names the blocker), fencing of a
 // stopped applier, rollback of the expand phase to the exact original
 // catalog, and the rows-per-second throttle.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -543,6 +549,144 @@ TEST(Executor, RowsPerSecondThrottleHoldsOverTwentySeconds) {
             << ")\n";
   EXPECT_GE(measured, rate * 0.9);
   EXPECT_LE(measured, rate * 1.1);
+}
+
+}  // namespace
+
+namespace {
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// GET /metrics; "" when nothing listens.
+std::string scrape(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return "";
+  }
+  std::string req = "GET /metrics HTTP/1.0\r\n\r\n";
+  ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+  std::string resp;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) resp.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  auto body = resp.find("\r\n\r\n");
+  return body == std::string::npos ? "" : resp.substr(body + 4);
+}
+
+double value_of(const std::string& exposition, const std::string& series) {
+  std::istringstream in(exposition);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(series + " ", 0) == 0) return std::stod(line.substr(series.size() + 1));
+  return -1;
+}
+
+// The metric names executor/metrics.hpp documents ("//   name{...}  what").
+std::set<std::string> documented_metrics() {
+  std::set<std::string> out;
+  std::regex re(R"(^//   ([a-z_]+)([{ ,]|$))");
+  std::ifstream in(fs::path(SEAM_SOURCE_DIR) / "executor" / "metrics.hpp");
+  std::string line;
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_search(line, m, re)) out.insert("seam_" + m[1].str());
+    // "lease_renewals_total, lease_takeovers_total": a second name on the line
+    std::regex more(R"(, ([a-z_]+_total))");
+    for (std::sregex_iterator it(line.begin(), line.end(), more), end; it != end; ++it)
+      out.insert("seam_" + (*it)[1].str());
+  }
+  return out;
+}
+
+std::set<std::string> metric_names_in(const std::string& text) {
+  std::set<std::string> out;
+  std::regex re(R"(seam_[a-z_]+)");
+  for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
+    std::string n = it->str();
+    for (const char* suffix : {"_bucket", "_sum", "_count"})
+      if (n.size() > std::strlen(suffix) && n.compare(n.size() - std::strlen(suffix), std::string::npos, suffix) == 0 &&
+          n.find("_seconds") != std::string::npos)
+        n.resize(n.size() - std::strlen(suffix));
+    out.insert(n);
+  }
+  return out;
+}
+
+TEST(Executor, MetricsAreServedWhileApplyingAndTheMonitoringExamplesUseThem) {
+  std::string url = seam::test::fresh_database("metrics");
+  seam::test::setup_backfill_db(url, 20000, 10);
+  std::string plan = write_plan(seam::test::backfill_plan(seam::test::live_fingerprint(url)));
+  int port = free_port();
+  auto applier = start(SEAM_BINARY, {"apply", plan, "--db", url, "--metrics-addr", "127.0.0.1:" + std::to_string(port),
+                                     "--batch-size", "100", "--max-rows-per-second", "4000", "--lease-ttl-ms", "900"});
+  ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
+                       [](const std::string& v) { return !v.empty() && std::stoll(v) >= 2000; }))
+      << applier->output();
+  std::string running = scrape(port);
+  ASSERT_FALSE(running.empty()) << applier->output();
+  std::string bf = "step=\"backfill-003-t-v2\",table=\"public.t\"";
+  EXPECT_GE(value_of(running, "seam_backfill_rows_total{" + bf + "}"), 1000) << running;
+  EXPECT_GE(value_of(running, "seam_backfill_batches_total{" + bf + "}"), 10) << running;
+  EXPECT_GE(value_of(running, "seam_backfill_batch_seconds_count{step=\"backfill-003-t-v2\"}"), 10) << running;
+  EXPECT_GE(value_of(running, "seam_backfill_batch_seconds_bucket{step=\"backfill-003-t-v2\",le=\"+Inf\"}"), 10)
+      << running;
+  EXPECT_EQ(value_of(running, "seam_job_state{job=\"1\",state=\"running\"}"), 1) << running;
+  EXPECT_GE(value_of(running, "seam_lease_renewals_total"), 1) << running;
+  EXPECT_GT(value_of(running, "seam_backfill_wal_bytes_total"), 0) << running;
+  EXPECT_GE(value_of(running, "seam_steps_done_total"), 2) << running;
+
+  ASSERT_EQ(seam_cli({"jobs", "pause", "1", "--db", url}).status, 0);
+  ASSERT_TRUE(wait_for(url, "SELECT state FROM seam.jobs", [](const std::string& v) { return v == "paused"; }, 10));
+  std::string paused = scrape(port);
+  EXPECT_EQ(value_of(paused, "seam_throttle_paused{reason=\"pause-flag\"}"), 1) << paused;
+  EXPECT_EQ(value_of(paused, "seam_throttle_pauses_total{reason=\"pause-flag\"}"), 1) << paused;
+  EXPECT_EQ(value_of(paused, "seam_job_state{job=\"1\",state=\"paused\"}"), 1) << paused;
+  ASSERT_EQ(seam_cli({"jobs", "resume", "1", "--db", url}).status, 0);
+  EXPECT_EQ(applier->wait(), 0) << applier->output();
+
+  // Every name served is documented, and the examples use documented names only.
+  auto documented = documented_metrics();
+  ASSERT_GE(documented.size(), 20u);
+  for (const auto& n : metric_names_in(running + paused)) EXPECT_TRUE(documented.count(n)) << n << " is not documented";
+  fs::path mon = fs::path(SEAM_SOURCE_DIR) / "examples" / "monitoring";
+  std::string alerts = slurp(mon / "alerts.yml"), dashboard = slurp(mon / "grafana-dashboard.json");
+  auto used = metric_names_in(alerts + dashboard);
+  EXPECT_GE(used.size(), 10u);
+  for (const auto& n : used) EXPECT_TRUE(documented.count(n)) << n << " (examples/monitoring) is not exported";
+
+  // promtool, when installed (Debian package prometheus), checks the rules and
+  // the exposition format itself.
+  if (fs::exists("/usr/bin/promtool")) {
+    auto r = seam::pg::run_capture({"/usr/bin/promtool", "check", "rules", (mon / "alerts.yml").string()});
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("SUCCESS: 8 rules found"), std::string::npos) << r.output;
+    fs::path expo = temp_path("metrics.txt");
+    std::ofstream(expo) << running;
+    seam::pg::SpawnOptions o;
+    o.stdin_fd = ::open(expo.c_str(), O_RDONLY);
+    auto m = seam::pg::run_capture({"/usr/bin/promtool", "check", "metrics"}, o);
+    ::close(o.stdin_fd);
+    EXPECT_EQ(m.status, 0) << m.output << running;
+    fs::remove(expo);
+  } else {
+    std::cout << "promtool not installed (apt-get install prometheus): rules checked for metric names only\n";
+  }
 }
 
 }  // namespace
