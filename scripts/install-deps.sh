@@ -34,11 +34,13 @@ packages=(
   libyaml-cpp-dev libgtest-dev
   # the default PostgreSQL (15) for seam dev and the tests, and psql
   postgresql-15 postgresql-client-15 postgresql-contrib
+  # promtool: executor_test checks examples/monitoring's alert rules and the
+  # /metrics format of `seam apply` with it
+  prometheus
   # --- later issues: staging harness, cross-dialect and benchmarks ----------
   # Add here when the code that needs them lands (not before, to keep CI fast):
   #   (HA staging - etcd, Patroni, HAProxy - come from install-staging-deps.sh below)
   #   (mariadb-server and libmariadb-dev: scripts/install-mysql-deps.sh, run below)
-  #   prometheus                    (executor metrics scrape test)
   #   gnuplot                       (bench/ charts)
 )
 # node/npm only fetch the other PostgreSQL majors (scripts/install-pg-versions.sh);
