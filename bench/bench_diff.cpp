@@ -58,14 +58,10 @@ using namespace seam::bench;
 
 namespace {
 
-struct Options {
-  std::vector<int> tables = {1000, 5000};
-  int repeat = 3;
-  uint64_t seed = 1;
+struct Options : RunOptions {
   std::string seam = SEAM_BINARY;
   std::string migra;
-  std::string out = std::string(SEAM_SOURCE_DIR) + "/bench/results/diff.md";
-  bool keep = false;
+  Options() { out = std::string(SEAM_SOURCE_DIR) + "/bench/results/diff.md"; }
 };
 
 double since(Clock::time_point t0) {
@@ -84,25 +80,15 @@ Options parse_args(int argc, char** argv) {
   o.migra = default_migra();
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (parse_run_option(argc, argv, i, o)) continue;
     auto value = [&]() -> std::string {
       if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--tables") {
-      o.tables = parse_tables(value());
-    } else if (a == "--repeat") {
-      o.repeat = static_cast<int>(parse_number(a, value()));
-      if (o.repeat < 1) throw std::invalid_argument("--repeat must be at least 1");
-    } else if (a == "--seed") {
-      o.seed = parse_number(a, value());
-    } else if (a == "--seam") {
+    if (a == "--seam") {
       o.seam = value();
     } else if (a == "--migra") {
       o.migra = value();
-    } else if (a == "--out") {
-      o.out = value();
-    } else if (a == "--keep") {
-      o.keep = true;
     } else if (a == "-h" || a == "--help") {
       std::cout
           << "usage: seam_bench_diff [--tables 1000,5000] [--repeat 3] [--seed 1] [--seam PATH]\n"
@@ -348,6 +334,44 @@ Outputs count_outputs(const std::vector<fs::path>& files, const std::string& wha
   return o;
 }
 
+// seam's library path, timed phase by phase ("<path>_<phase>=seconds" in
+// info): `to` read from to.sql as the CLI does ("file_"), or, when to_sql is
+// empty, inspected from the `to` database ("live_").
+double seam_path(const std::string& from_url, const std::string& to_url, const fs::path& to_sql,
+                 std::string& info) {
+  const bool file = !to_sql.empty();
+  const std::string path = file ? "file_" : "live_";
+  auto inspect = [](const std::string& url) {
+    auto conn = seam::pg::connect(url);
+    return seam::pg::inspect(*conn);
+  };
+  const auto t0 = Clock::now();
+  auto t = t0;
+  auto phase = [&](const char* name) {
+    auto now = Clock::now();
+    info += path + name + "=" + fmt("%.6f", std::chrono::duration<double>(now - t).count()) + " ";
+    t = now;
+  };
+  seam::schema::Catalog from, to;
+  if (file) {
+    to = seam::schema::load_path(to_sql.string()).catalog;
+    phase("load_to");
+  }
+  from = inspect(from_url);
+  phase("inspect_from");
+  if (!file) {
+    to = inspect(to_url);
+    phase("inspect_to");
+  }
+  seam::differ::ChangeSet cs = seam::differ::diff(from, to, {});
+  phase("diff");
+  std::string script = seam::pg::migration_script(cs);
+  phase("render");
+  info += "changes=" + std::to_string(cs.changes.size()) +
+          " hazards=" + std::to_string(cs.hazards().size());
+  return since(t0);
+}
+
 std::string first_line_with(const fs::path& file, const std::string& needle) {
   std::ifstream in(file);
   std::string line;
@@ -437,53 +461,8 @@ Result run_one(seam::pg::EmbeddedServer& srv, ServerCpu& server, const Options& 
   }
   const std::string from_url = srv.url_for(from_db), to_url = srv.url_for(to_db);
 
-  auto live_path = [&](std::string& info) {
-    auto t0 = Clock::now();
-    auto c1 = seam::pg::connect(from_url);
-    seam::schema::Catalog from = seam::pg::inspect(*c1);
-    c1.reset();
-    auto t1 = Clock::now();
-    auto c2 = seam::pg::connect(to_url);
-    seam::schema::Catalog to = seam::pg::inspect(*c2);
-    c2.reset();
-    auto t2 = Clock::now();
-    seam::differ::ChangeSet cs = seam::differ::diff(from, to, {});
-    auto t3 = Clock::now();
-    std::string script = seam::pg::migration_script(cs);
-    auto t4 = Clock::now();
-    auto d = [](Clock::time_point a, Clock::time_point b) {
-      return std::chrono::duration<double>(b - a).count();
-    };
-    info = "live_inspect_from=" + fmt("%.6f", d(t0, t1)) +
-           " live_inspect_to=" + fmt("%.6f", d(t1, t2)) + " live_diff=" + fmt("%.6f", d(t2, t3)) +
-           " live_render=" + fmt("%.6f", d(t3, t4)) +
-           " changes=" + std::to_string(cs.changes.size()) +
-           " hazards=" + std::to_string(cs.hazards().size()) +
-           " bytes=" + std::to_string(script.size());
-    return d(t0, t4);
-  };
-  auto file_path = [&](std::string& info) {
-    auto t0 = Clock::now();
-    seam::schema::Catalog to = seam::schema::load_path(to_sql.string()).catalog;
-    auto t1 = Clock::now();
-    auto c = seam::pg::connect(from_url);
-    seam::schema::Catalog from = seam::pg::inspect(*c);
-    c.reset();
-    auto t2 = Clock::now();
-    seam::differ::ChangeSet cs = seam::differ::diff(from, to, {});
-    auto t3 = Clock::now();
-    std::string script = seam::pg::migration_script(cs);
-    auto t4 = Clock::now();
-    auto d = [](Clock::time_point a, Clock::time_point b) {
-      return std::chrono::duration<double>(b - a).count();
-    };
-    info = "file_load_to=" + fmt("%.6f", d(t0, t1)) +
-           " file_inspect_from=" + fmt("%.6f", d(t1, t2)) + " file_diff=" + fmt("%.6f", d(t2, t3)) +
-           " file_render=" + fmt("%.6f", d(t3, t4)) +
-           " changes=" + std::to_string(cs.changes.size()) +
-           " hazards=" + std::to_string(cs.hazards().size());
-    return d(t0, t4);
-  };
+  auto live_path = [&](std::string& info) { return seam_path(from_url, to_url, "", info); };
+  auto file_path = [&](std::string& info) { return seam_path(from_url, "", to_sql, info); };
 
   // Untimed: one pass over both databases, so that the first measured tool
   // does not pay alone for a cold page cache and shared buffers.
@@ -557,11 +536,6 @@ Result run_one(seam::pg::EmbeddedServer& srv, ServerCpu& server, const Options& 
 
 // ---- the report -----------------------------------------------------------------
 
-std::string ratio(const Stat& base, const Stat& seam) {
-  if (seam.seconds <= 0) return "–";
-  double r = base.seconds / seam.seconds;
-  return r < 10 ? fmt("%.2f", r) : fmt("%.1f", r);
-}
 std::string server(const Stat& s) {
   return s.server_cpu >= 0 ? secs(s.server_cpu) : std::string("–");
 }
@@ -746,9 +720,7 @@ int main(int argc, char** argv) {
 
   fs::path dir;
   try {
-    std::string tmpl = (fs::temp_directory_path() / "seam_bench_diff_XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp: " + std::string(strerror(errno)));
-    dir = tmpl;
+    dir = make_temp_dir("seam_bench_diff_");
     std::string load_start = loadavg();
 
     seam::pg::ServerOptions so;
@@ -757,19 +729,12 @@ int main(int argc, char** argv) {
     seam::pg::EmbeddedServer srv(so);
     ServerCpu server(srv);
     std::string psql = client_binary(srv, "psql");
-    std::string server_version;
-    {
-      pqxx::connection c{srv.url()};
-      pqxx::nontransaction tx{c};
-      server_version = tx.exec("SHOW server_version")[0][0].c_str();
-    }
+    const std::string pg_version = server_version(srv.url());
     // Loads node and migra's modules once (page cache), untimed.
     exec_tool("migra --help", {o.migra, "--help"}, dir / "migra-help.log");
     Sample floor = exec_tool("/bin/true", {"/bin/true"}, dir / "true.log");
 
-    time_t now = time(nullptr);
-    char when[64];
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    const std::string when = utc_now();
 
     std::vector<Result> results;
     for (int n : o.tables) results.push_back(run_one(srv, server, o, n, dir, psql));
@@ -783,8 +748,8 @@ int main(int argc, char** argv) {
            << "| machine | " << machine_summary() << " |\n"
            << "| load average | " << load_start << " at start, " << loadavg()
            << " at end (1/5/15 min) |\n"
-           << "| PostgreSQL | server " << server_version
-           << " (embedded: fsync off, autovacuum off), " << capture({psql, "--version"}) << " |\n"
+           << "| PostgreSQL | server " << pg_version << " (embedded: fsync off, autovacuum off), "
+           << capture({psql, "--version"}) << " |\n"
            << "| seam | " << capture({o.seam, "--version"}) << ", commit "
            << commit_description(SEAM_SOURCE_DIR) << ", " << SEAM_BUILD_TYPE << " build |\n"
            << "| migra | @pgkit/migra " << migra_version(o.migra)

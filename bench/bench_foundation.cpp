@@ -58,12 +58,8 @@ using namespace seam::bench;
 
 constexpr int kWarmupTables = 200;
 
-struct Options {
-  std::vector<int> tables = {1000, 5000};
-  int repeat = 3;
-  uint64_t seed = 1;
-  std::string out = std::string(SEAM_SOURCE_DIR) + "/bench/results/foundation.md";
-  bool keep = false;
+struct Options : RunOptions {
+  Options() { out = std::string(SEAM_SOURCE_DIR) + "/bench/results/foundation.md"; }
 };
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -77,28 +73,13 @@ Options parse_args(int argc, char** argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--tables") {
-      o.tables = parse_tables(value());
-    } else if (a == "--repeat") {
-      o.repeat = static_cast<int>(parse_number(a, value()));
-      if (o.repeat < 1) throw std::invalid_argument("--repeat must be at least 1");
-    } else if (a == "--seed") {
-      o.seed = parse_number(a, value());
-    } else if (a == "--out") {
-      o.out = value();
-    } else if (a == "--keep") {
-      o.keep = true;
-    } else if (a == "-h" || a == "--help") {
+    if (parse_run_option(argc, argv, i, o)) continue;
+    if (a == "-h" || a == "--help") {
       std::cout << "usage: seam_bench_foundation [--tables 1000,5000] [--repeat 3] [--seed 1]\n"
                    "                             [--out FILE] [--keep]\n";
       std::exit(0);
-    } else {
-      throw std::invalid_argument("unknown argument '" + a + "' (see --help)");
     }
+    throw std::invalid_argument("unknown argument '" + a + "' (see --help)");
   }
   return o;
 }
@@ -280,12 +261,6 @@ Result run_one(seam::pg::EmbeddedServer& srv, const Options& o, int n, const fs:
   return r;
 }
 
-std::string ratio(const Stat& seam, const Stat& base) {
-  if (base.seconds <= 0) return "–";
-  double r = seam.seconds / base.seconds;
-  return r < 0.1 ? fmt("%.3f", r) : fmt("%.2f", r);
-}
-
 std::string report(const Options& o, const std::vector<Result>& results, const std::string& machine) {
   std::ostringstream md;
   md << "# seam foundation benchmark\n\n"
@@ -376,9 +351,7 @@ int main(int argc, char** argv) {
   try {
     // The floor every child's peak starts from (see the header comment),
     // measured before anything else grows the parent.
-    std::string tmpl = (fs::temp_directory_path() / "seam_bench_XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp: " + std::string(strerror(errno)));
-    dir = tmpl;
+    dir = make_temp_dir("seam_bench_");
     fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                              fs::perms::others_read | fs::perms::others_exec);
     std::string load_start = loadavg();
@@ -391,15 +364,8 @@ int main(int argc, char** argv) {
     std::string psql = client_binary(srv, "psql"), pg_dump = client_binary(srv, "pg_dump");
     Sample floor = exec_tool("/bin/true", {"/bin/true"}, dir / "true.log");
 
-    std::string server_version;
-    {
-      pqxx::connection c{srv.url()};
-      pqxx::nontransaction tx{c};
-      server_version = tx.exec("SHOW server_version")[0][0].c_str();
-    }
-    time_t now = time(nullptr);
-    char when[64];
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+    const std::string pg_version = server_version(srv.url());
+    const std::string when = utc_now();
 
     // One untimed pass over a small schema first: the first databases a
     // fresh cluster builds pay for WAL segment creation and cold caches
@@ -420,7 +386,7 @@ int main(int argc, char** argv) {
             << " runs per measurement after an untimed warm-up pass over " << kWarmupTables << " tables |\n"
             << "| machine | " << machine_summary() << " |\n"
             << "| load average | " << load_start << " at start, " << loadavg() << " at end (1/5/15 min) |\n"
-            << "| PostgreSQL | server " << server_version << " (embedded, fsync off), "
+            << "| PostgreSQL | server " << pg_version << " (embedded, fsync off), "
             << capture({psql, "--version"}) << ", " << capture({pg_dump, "--version"}) << " |\n"
             << "| seam | commit " << commit_description(SEAM_SOURCE_DIR) << ", " << SEAM_BUILD_TYPE << " build |\n"
             << "| process floor | " << mib(floor.maxrss_kb)

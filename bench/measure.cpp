@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -15,6 +16,8 @@
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <pqxx/pqxx>
 
 #include "dialects/postgres/embedded.hpp"
 #include "dialects/postgres/spawn.hpp"
@@ -317,6 +320,54 @@ uint64_t parse_number(const std::string& opt, const std::string& text) {
   if (used == 0 || used != text.size() || text[0] == '-')
     throw std::invalid_argument(opt + " wants a non-negative integer, got '" + text + "'");
   return v;
+}
+
+std::string ratio(const Stat& num, const Stat& den) {
+  if (den.seconds <= 0) return "–";
+  double r = num.seconds / den.seconds;
+  return r < 0.1 ? fmt("%.3f", r) : r < 10 ? fmt("%.2f", r) : fmt("%.1f", r);
+}
+
+fs::path make_temp_dir(const std::string& prefix) {
+  std::string tmpl = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp: " + std::string(strerror(errno)));
+  return tmpl;
+}
+
+std::string utc_now() {
+  time_t now = time(nullptr);
+  char when[64];
+  strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
+  return when;
+}
+
+std::string server_version(const std::string& url) {
+  pqxx::connection c{url};
+  pqxx::nontransaction tx{c};
+  return tx.exec("SHOW server_version")[0][0].c_str();
+}
+
+bool parse_run_option(int argc, char** argv, int& i, RunOptions& o) {
+  const std::string a = argv[i];
+  auto value = [&]() -> std::string {
+    if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+    return argv[++i];
+  };
+  if (a == "--tables") {
+    o.tables = parse_tables(value());
+  } else if (a == "--repeat") {
+    o.repeat = static_cast<int>(parse_number(a, value()));
+    if (o.repeat < 1) throw std::invalid_argument("--repeat must be at least 1");
+  } else if (a == "--seed") {
+    o.seed = parse_number(a, value());
+  } else if (a == "--out") {
+    o.out = value();
+  } else if (a == "--keep") {
+    o.keep = true;
+  } else {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace seam::bench

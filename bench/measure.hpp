@@ -71,6 +71,16 @@ std::string mib(long kb);    // "54.6 MiB"
 std::string thousands(long n);
 std::string range(const Stat& s);  // "0.435–0.595 s"
 std::string trim(std::string s);
+// num / den of the medians' wall times, "–" when den is 0; 3 significant
+// digits below 0.1, 2 decimals below 10, 1 above.
+std::string ratio(const Stat& num, const Stat& den);
+
+// A fresh private directory under the system's temporary directory.
+std::filesystem::path make_temp_dir(const std::string& prefix);
+// "2026-11-25 15:26 UTC"
+std::string utc_now();
+// SHOW server_version of the server at `url`.
+std::string server_version(const std::string& url);
 
 // Facts about the machine and the build, for the report's header.
 std::string read_first_line_with(const char* path,
@@ -85,6 +95,20 @@ std::string commit_description(const std::string& source_dir);
 // Debian wrappers in /usr/bin are Perl scripts, whose start-up time and
 // memory would be measured too).
 std::string client_binary(const seam::pg::EmbeddedServer& srv, const std::string& name);
+
+// The options every benchmark takes.
+struct RunOptions {
+  std::vector<int> tables = {1000, 5000};  // --tables 1000,5000
+  int repeat = 3;                          // --repeat N (at least 1)
+  uint64_t seed = 1;                       // --seed S (the generator's)
+  std::string out;                         // --out FILE (the report)
+  bool keep = false;                       // --keep (the temporary files)
+};
+
+// When argv[i] is one of RunOptions', stores it (taking its value from
+// argv[++i]) and returns true; false for any other argument. Throws
+// std::invalid_argument for a missing or malformed value.
+bool parse_run_option(int argc, char** argv, int& i, RunOptions& o);
 
 // Command-line values: "1000,5000" (underscores allowed), and a
 // non-negative integer; std::invalid_argument naming `opt` otherwise.
