@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -164,11 +165,13 @@ class Runner {
   void flush() {
     for (auto& e : pending_) {
       count(e);
-      if (o_.on_event) o_.on_event(e);
+      emit(e);
     }
     pending_.clear();
   }
   void count(const Event& e);
+  void emit(const Event& e);
+  void on_wait(const Step& s, const WaitInfo& w);
   void job_state_metric(const std::string& state) {
     if (!o_.metrics) return;
     o_.metrics->clear("job_state");
@@ -205,7 +208,34 @@ class Runner {
   std::vector<Event> pending_;
   std::mt19937_64 rng_{std::random_device{}()};
   std::map<std::string, Clock::time_point> step_started_;
+  std::mutex emit_mu_;  // on_event is called from watcher threads too
 };
+
+// From a WaitWatcher's thread, on a connection of its own (fenced like every
+// write): what the running step waits on, for `seam jobs show`, the events
+// and the metrics.
+void Runner::on_wait(const Step& s, const WaitInfo& w) {
+  if (o_.metrics) {
+    o_.metrics->set("step_blocking_sessions", Metrics::label("step", s.id), static_cast<double>(w.blockers.size()));
+    o_.metrics->set("step_sessions_queued", Metrics::label("step", s.id), w.queued_behind);
+  }
+  auto c = pg::connect(o_.url);
+  pqxx::work tx(*c);
+  lease_->check_epoch(tx);
+  tx.exec_params0("UPDATE " + l_.q("steps") + " SET blockers = $3::jsonb WHERE job_id = $1 AND step_id = $2", job_,
+                  s.id, w.json());
+  std::string msg = "step " + s.id + " waits on " + w.describe();
+  if (!w.blockers.empty())
+    add_event(tx, l_, job_, s.id, "waiting", "{\"message\": " + json_str(msg) + ", \"wait\": " + w.json() + "}");
+  tx.commit();
+  if (!w.blockers.empty()) emit({"waiting", s.id, msg, w.json()});
+}
+
+void Runner::emit(const Event& e) {
+  if (!o_.on_event) return;
+  std::lock_guard g(emit_mu_);
+  o_.on_event(e);
+}
 
 // Metrics follow the recorded events, so the two never disagree.
 void Runner::count(const Event& e) {
@@ -439,25 +469,7 @@ void Runner::run_sql_step(const Step& s, bool reconcile) {
     {
       // Sample several times per lock_timeout so a short wait is seen too.
       int interval = static_cast<int>(std::clamp<int64_t>(lim_.lock_timeout_ms / 4, 20, 200));
-      WaitWatcher watcher(o_.url, work_pid, interval, [&](const WaitInfo& w) {
-        // From the watcher's thread, on its own connection: fenced too.
-        if (o_.metrics) {
-          o_.metrics->set("step_blocking_sessions", Metrics::label("step", s.id),
-                          static_cast<double>(w.blockers.size()));
-          o_.metrics->set("step_sessions_queued", Metrics::label("step", s.id), w.queued_behind);
-        }
-        auto c = pg::connect(o_.url);
-        pqxx::work tx(*c);
-        lease_->check_epoch(tx);
-        tx.exec_params0("UPDATE " + l_.q("steps") + " SET blockers = $3::jsonb WHERE job_id = $1 AND step_id = $2",
-                        job_, s.id, w.json());
-        if (!w.blockers.empty())
-          add_event(tx, l_, job_, s.id, "waiting", "{\"message\": " + json_str("step " + s.id + " waits on " + w.describe()) +
-                                                       ", \"wait\": " + w.json() + "}");
-        tx.commit();
-        if (!w.blockers.empty() && o_.on_event)
-          o_.on_event({"waiting", s.id, "step " + s.id + " waits on " + w.describe(), w.json()});
-      });
+      WaitWatcher watcher(o_.url, work_pid, interval, [&](const WaitInfo& w) { on_wait(s, w); });
       try {
         if (s.transactional) {
           lease_->check();
@@ -608,6 +620,9 @@ void Runner::run_backfill(const Step& s) {
   int retries = 0;
   bool lag_paused = false;
   int work_pid = conn_->backendpid();
+  // Batches can wait on row locks too: watched for the whole step (one connection).
+  WaitWatcher watcher(o_.url, work_pid, static_cast<int>(std::clamp<int64_t>(lim_.lock_timeout_ms / 4, 20, 200)),
+                      [&](const WaitInfo& w) { on_wait(s, w); });
   IoSampler io;
   if (o_.metrics) io.sample(*conn_, *o_.metrics, bf.table);  // the baseline
   for (;;) {
@@ -670,17 +685,13 @@ void Runner::run_backfill(const Step& s) {
     }
     if (!error.empty()) {
       if (!lock_timeout) fail_step(s, error);
-      WaitInfo w;
-      {
-        pqxx::nontransaction tx(*conn_);
-        w = sample_wait(tx, work_pid);
-      }
+      WaitInfo w = watcher.take();
       ++retries;
       write([&](pqxx::work& tx) {
         event(tx, "lock-timeout", s.id,
               "a backfill batch of " + bf.table + " timed out waiting for a lock (retry " + std::to_string(retries) +
-                  ")",
-              "{\"attempt\": " + std::to_string(retries) + "}");
+                  "); blocked by " + w.describe(),
+              "{\"attempt\": " + std::to_string(retries) + ", \"wait\": " + w.json() + "}");
       });
       flush();
       if (retries > lim_.max_retries)
@@ -717,7 +728,7 @@ void Runner::run_backfill(const Step& s) {
       e.est_rows = bf.est_rows;
       double elapsed = std::chrono::duration<double>(t1 - t_start).count();
       e.rows_per_second = elapsed > 0 ? static_cast<double>(rows_session) / elapsed : 0;
-      o_.on_event(e);
+      emit(e);
     }
     if (lim_.target_batch_ms > 0 && batch_ms > 0) {
       double factor = std::clamp(static_cast<double>(lim_.target_batch_ms) / batch_ms, 0.5, 2.0);
@@ -786,7 +797,7 @@ ApplyResult Runner::run() {
   lease_ = Lease::acquire(o_.url, l_, lo, *conn_);
   ApplyResult res;
   try {
-    if (!lease_->takeover().empty() && o_.on_event) o_.on_event({"lease-takeover", "", lease_->takeover(), "{}"});
+    if (!lease_->takeover().empty()) emit({"lease-takeover", "", lease_->takeover(), "{}"});
     find_or_create_job();
     std::map<std::string, std::string> states;
     {

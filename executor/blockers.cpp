@@ -87,6 +87,13 @@ WaitInfo WaitWatcher::last() const {
   return last_;
 }
 
+WaitInfo WaitWatcher::take() {
+  std::lock_guard g(mu_);
+  WaitInfo w = last_;
+  last_ = {};
+  return w;
+}
+
 void WaitWatcher::loop() {
   std::unique_lock lk(mu_);
   while (!stop_) {

@@ -45,6 +45,8 @@ class WaitWatcher {
   ~WaitWatcher();
   // The last non-empty sample (what it waited on most recently).
   WaitInfo last() const;
+  // last(), then forgets it (so a later wait is not blamed on an old blocker).
+  WaitInfo take();
 
  private:
   void loop();

@@ -483,6 +483,62 @@ TEST(Executor, FailedConcurrentIndexBuildLeavesNoInvalidIndex) {
   EXPECT_EQ(query_value(url, "SELECT count(*) || ' ' || max(state) FROM seam.jobs"), "1 done");
 }
 
+TEST(Executor, ConcurrentIndexBuildWaitingForOldTransactionsRetriesAndLeavesNoInvalidIndex) {
+  std::string url = seam::test::fresh_database("cic");
+  seam::test::setup_backfill_db(url, 5000, 10);
+  seam::planner::Plan p;
+  p.seam_version = "test";
+  p.dialect = "postgres";
+  p.source_fingerprint = seam::test::live_fingerprint(url);
+  p.steps.push_back(seam::test::sql_step("expand-001-index", seam::planner::Phase::Expand,
+                                         "CREATE INDEX CONCURRENTLY t_v_idx ON public.t (v);", false,
+                                         "DROP INDEX CONCURRENTLY IF EXISTS public.t_v_idx;"));
+  std::string plan = write_plan(p);
+  // An old snapshot on another table: a concurrent build waits for it to end.
+  pqxx::connection blocker(url);
+  pqxx::transaction<pqxx::isolation_level::repeatable_read> btx(blocker);
+  btx.exec("SELECT count(*) FROM applied_log");
+  int blocker_pid = blocker.backendpid();
+  auto applier = start(SEAM_BINARY, {"apply", plan, "--db", url, "--lock-timeout", "300", "--max-retries", "40"});
+  ASSERT_TRUE(wait_for(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout'",
+                       [](const std::string& v) { return !v.empty() && std::stoi(v) >= 2; }, 30))
+      << applier->output();
+  btx.commit();
+  EXPECT_EQ(applier->wait(), 0) << applier->output();
+  EXPECT_GE(std::stoi(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout' AND "
+                                       "detail -> 'wait' -> 'blockers' @> '[{\"pid\": " +
+                                           std::to_string(blocker_pid) + "}]'")),
+            1);
+  EXPECT_GE(std::stoi(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'step-cleanup'")), 2);
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_indexes WHERE indexname = 't_v_idx'"), "1");
+}
+
+TEST(Executor, BackfillBatchBehindARowLockRetriesNamingTheBlocker) {
+  std::string url = seam::test::fresh_database("rowlock");
+  seam::test::setup_backfill_db(url, 20000, 10);
+  std::string fp = seam::test::live_fingerprint(url);
+  auto applier = start(EXECUTOR_DRIVER, {"backfill", url, fp, "--batch-size", "100", "--rows-per-second", "5000",
+                                         "--lock-timeout-ms", "200", "--backoff-ms", "50", "--max-retries", "100"});
+  ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
+                       [](const std::string& v) { return !v.empty() && std::stoll(v) >= 100; }))
+      << applier->output();
+  pqxx::connection blocker(url);
+  pqxx::work btx(blocker);
+  btx.exec("SELECT * FROM t WHERE id = 12000 FOR UPDATE");
+  int blocker_pid = blocker.backendpid();
+  ASSERT_TRUE(wait_for(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout'",
+                       [](const std::string& v) { return !v.empty() && std::stoi(v) >= 2; }, 30))
+      << applier->output();
+  btx.commit();
+  EXPECT_EQ(applier->wait(), 10) << applier->output();
+  EXPECT_GE(std::stoi(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout' AND step_id = "
+                                       "'backfill-003-t-v2' AND detail -> 'wait' -> 'blockers' @> '[{\"pid\": " +
+                                           std::to_string(blocker_pid) + "}]'")),
+            1);
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM t WHERE cnt <> 1 OR v2 IS DISTINCT FROM v * 2"), "0");
+}
+
 TEST(Executor, AdaptiveBatchSizeGrowsTowardTheTargetDuration) {
   std::string url = seam::test::fresh_database("adaptive");
   seam::test::setup_backfill_db(url, 40000, 10);
