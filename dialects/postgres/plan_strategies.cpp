@@ -285,14 +285,49 @@ class Planner {
     add_keys(d.alters, ch.deps.alters);
   }
 
+  // Relations a table or column drop removes with it (its indexes, its key
+  // constraints' indexes): a new object reusing one of those names must wait
+  // for the drop, which then moves to that object's phase.
+  std::vector<std::string> implicit_drops(const differ::Change& ch) const {
+    std::vector<std::string> out;
+    if (auto* d = std::get_if<differ::DropTable>(&ch.op)) {
+      for (const auto& [n, ix] : from_.indexes)
+        if (ix.table == d->obj.name) out.push_back(differ::key::rel(n));
+      for (const auto& k : d->obj.constraints)
+        if (k.kind == schema::ConstraintKind::PrimaryKey || k.kind == schema::ConstraintKind::Unique ||
+            k.kind == schema::ConstraintKind::Exclude)
+          out.push_back(differ::key::rel({d->obj.name.schema, k.name}));
+    } else if (auto* c = std::get_if<differ::DropColumn>(&ch.op)) {
+      for (const auto& [n, ix] : from_.indexes)
+        if (ix.table == c->table && index_mentions(ix, c->obj.name)) out.push_back(differ::key::rel(n));
+    }
+    // An index (or key) of a partitioned table takes its partitions' indexes
+    // with it, under names the model does not record: an index created on
+    // one of those partitions waits for the drop ("partidx:" keys).
+    auto parted = [&](const QualName& t) {
+      for (const auto* p : partitions_of(t)) out.push_back("partidx:" + unq(p->name));
+    };
+    if (auto* d = std::get_if<differ::DropIndex>(&ch.op); d && partitioned(d->obj.table)) parted(d->obj.table);
+    if (auto* d = std::get_if<differ::DropConstraint>(&ch.op);
+        d && partitioned(d->table) && d->obj.kind != schema::ConstraintKind::Check &&
+        d->obj.kind != schema::ConstraintKind::ForeignKey)
+      parted(d->table);
+    return out;
+  }
+
   // ---- the generic strategy: the differ's statements, one step each ---------------------
   template <class T>
-  size_t direct(size_t ci, const T&, const std::string& op, const std::vector<QualName>& tables) {
+  size_t direct(size_t ci, const T& c, const std::string& op, const std::vector<QualName>& tables) {
     const auto& ch = cs_.changes[ci];
     size_t prev = npos, first = npos;
     for (auto& p : render_change(ch)) {
       if (p.sql.empty()) continue;
       Phase ph = is_pure_drop<T> ? Phase::Contract : Phase::Expand;
+      if constexpr (std::is_same_v<T, differ::AddFunction> || std::is_same_v<T, differ::ReplaceFunction>) {
+        // As in seam diff's script: a body may read objects created by later
+        // steps; the server checks it when it runs.
+        if (p.part != ChangeSql::Drop) p.sql = "SET LOCAL check_function_bodies = false;\n" + p.sql;
+      }
       Draft d = base(ci, ph, op, p.sql, "");
       d.rank = p.rank;
       const auto& dp = ch.deps;
@@ -314,6 +349,11 @@ class Planner {
           if (p.part == ChangeSql::Alter) add_keys(d.alters, dp.alters);
         }
       }
+      if constexpr (std::is_same_v<T, differ::DropTable> || std::is_same_v<T, differ::DropColumn> ||
+                    std::is_same_v<T, differ::DropIndex> || std::is_same_v<T, differ::DropConstraint>)
+        add_keys(d.drops, implicit_drops(ch));
+      if constexpr (std::is_same_v<T, differ::AddIndex>)
+        if (const auto* tb = from_.find_table(c.obj.table); tb && tb->partition_of) d.creates.push_back("partidx:" + unq(c.obj.table));
       if (first == npos) differ_hazards(d, ch);
       if constexpr (std::is_same_v<T, differ::DropColumn> || std::is_same_v<T, differ::DropTable> ||
                     std::is_same_v<T, differ::DropView> || std::is_same_v<T, differ::DropFunction> ||
@@ -607,6 +647,7 @@ class Planner {
     }
     Draft d = cic_draft(ci, ix, "", Phase::Expand);
     expand_keys(d, cs_.changes[ci]);
+    if (const auto* tb = from_.find_table(ix.table); tb && tb->partition_of) d.creates.push_back("partidx:" + unq(ix.table));
     differ_hazards(d, cs_.changes[ci]);
     size_t i = push(std::move(d));
     if (!ix.comment.empty()) {
@@ -1316,6 +1357,7 @@ class Planner {
                                                           "; code must not depend on column order (SELECT *)."});
     size_t isw = push(std::move(sw), prev);
     Draft dr = base(ci, Phase::Contract, "drop_column", alter_table(t) + "DROP COLUMN " + quote_ident(old) + ";\n", "drop " + old);
+    dr.old_needs = ch.deps.old_needs;  // before drops of what the old column used (its old type)
     annotate(dr, "drop_column", t, {"ACCESS EXCLUSIVE"});
     push(std::move(dr), isw);
   }
@@ -1377,6 +1419,7 @@ class Planner {
     s += alter_table(t) + "DROP COLUMN " + quote_ident(oc.name) + ";\n";
     if (!nc.comment.empty()) s += comment_stmt("COLUMN " + quote_qual(t) + "." + quote_ident(nc.name), nc.comment);
     Draft dr = base(ci, Phase::Contract, "drop_column", s, "drop " + oc.name);
+    dr.old_needs = ch.deps.old_needs;
     annotate(dr, "drop_column", t, {"ACCESS EXCLUSIVE"});
     dr.step.hazards.push_back({HazardType::AppCompat, "Old application code must no longer use " + quote_ident(oc.name) +
                                                           " of " + t.str() + " when its copy " + quote_ident(nc.name) +
