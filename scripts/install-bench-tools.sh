@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the baselines the benchmarks compare seam with (docs/bench.md) that
 # Debian does not ship: @pgkit/migra (npm, a TypeScript port of migra) for the
-# diff benchmark, pinned with every dependency by bench/migra/package-lock.json.
+# diff benchmark, pinned with every dependency by bench/migra/package-lock.json,
+# and gnuplot (Debian) for the zero-downtime benchmark's plots.
 # Idempotent: does nothing when the cache already holds this exact lock file.
 #
 #   bash scripts/install-bench-tools.sh        # -> $SEAM_BENCH_TOOLS/npm-migra
@@ -15,6 +16,15 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src="$here/../bench/migra"
 root=${SEAM_BENCH_TOOLS:-/var/cache/seam}
 dest="$root/npm-migra"
+
+# gnuplot (Debian's gnuplot-nox) draws the zero-downtime benchmark's plots.
+if ! dpkg -s gnuplot-nox >/dev/null 2>&1 && ! command -v gnuplot >/dev/null; then
+  if [[ $(id -u) -eq 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gnuplot-nox >&2
+  else
+    echo "install-bench-tools: gnuplot is missing; as root: apt-get install gnuplot-nox" >&2
+  fi
+fi
 
 command -v npm >/dev/null || { echo "install-bench-tools: npm is missing; run scripts/install-deps.sh" >&2; exit 1; }
 
