@@ -5,6 +5,7 @@
 //   executor_driver PLAN URL SOURCE_FINGERPRINT [--batch-size N] [--rows-per-second R]
 //                   [--lease-ttl-ms N] [--lock-timeout-ms N] [--max-retries N] [--sleep-ms N]
 //                   [--through PHASE] [--target-batch-ms N] [--backoff-ms N]
+//                   [--max-replica-lag-ms N]
 //
 // Exit codes: 0 the job is done, 10 awaiting-approval, 11 paused, 12 cancelled,
 // 1 failed or error, 3 another applier holds the lease, 4 fenced, 5 drift.
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
     else if (f == "--max-retries") o.max_retries = std::stoi(v);
     else if (f == "--sleep-ms") o.sleep_ms = std::stoll(v);
     else if (f == "--target-batch-ms") o.target_batch_ms = std::stoll(v);
+    else if (f == "--max-replica-lag-ms") o.max_replica_lag_ms = std::stoll(v);
     else if (f == "--backoff-ms") o.backoff_base_ms = std::stoll(v);
     else if (f == "--through") o.through = seam::planner::phase_from_string(v);
     else {
