@@ -23,6 +23,8 @@ std::string pol(const QualName& table, const std::string& name) { return "pol:" 
 
 DepIndex::DepIndex(const schema::Catalog& cat) : cat_(cat) {
   for (const auto& [sig, f] : cat.functions) funcs_by_name_[f.name].push_back(sig);
+  for (const auto& [n, ix] : cat.indexes)
+    if (ix.unique) unique_indexes_[ix.table].push_back(&ix);
 }
 
 void DepIndex::schema_ref(const std::string& s, std::set<std::string>& out) const {
@@ -122,12 +124,12 @@ std::vector<std::string> DepIndex::of_constraint(const schema::Table& t, const s
                          : std::set<std::string>(k.columns.begin(), k.columns.end()) == want)
           out.insert(key::con(rt->name, k.name));
       }
-      for (const auto& [n, ix] : cat_.indexes) {
-        if (ix.table != rt->name || !ix.unique) continue;
-        std::set<std::string> cols;
-        for (const auto& e : ix.elems) cols.insert(e.column);
-        if (cols == want) out.insert(key::rel(n));
-      }
+      if (auto it = unique_indexes_.find(rt->name); it != unique_indexes_.end())
+        for (const schema::Index* ix : it->second) {
+          std::set<std::string> cols;
+          for (const auto& e : ix->elems) cols.insert(e.column);
+          if (cols == want) out.insert(key::rel(ix->name));
+        }
     }
   }
   return vec(out);

@@ -67,6 +67,9 @@ class DepIndex {
  private:
   const schema::Catalog& cat_;
   std::map<schema::QualName, std::vector<std::string>> funcs_by_name_;  // name -> signatures
+  // table -> its unique indexes (a foreign key's referenced side; looking
+  // them up per key instead of scanning every index keeps diff linear)
+  std::map<schema::QualName, std::vector<const schema::Index*>> unique_indexes_;
   void schema_ref(const std::string& s, std::set<std::string>& out) const;
 };
 
