@@ -55,7 +55,7 @@ zd_populate_sql() {
   cat <<SQL
 INSERT INTO customers SELECT g, 'customer ' || g FROM generate_series(1, 10000) g;
 INSERT INTO orders (customer_id, qty, note, code, total, created_at)
-  SELECT 1 + (g * 7919) % 10000, g % 1000, 'note ' || g, 'c-' || g, (g % 100000) / 100.0,
+  SELECT 1 + (g::bigint * 7919) % 10000, g % 1000, 'note ' || g, 'c-' || g, (g % 100000) / 100.0,
          timestamptz '2026-01-01' + g * interval '1 second'
   FROM generate_series(1, $rows) g;
 SELECT setval(pg_get_serial_sequence('orders', 'id'), $rows);
