@@ -26,5 +26,6 @@ void register_compat(CLI::App& app);
 void register_lint(CLI::App& app);
 void register_apply(CLI::App& app);
 void register_jobs(CLI::App& app);
+void register_rehearse(CLI::App& app);
 
 }  // namespace seam::cmd

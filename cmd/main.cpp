@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   seam::cmd::register_lint(app);
   seam::cmd::register_apply(app);
   seam::cmd::register_jobs(app);
+  seam::cmd::register_rehearse(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
