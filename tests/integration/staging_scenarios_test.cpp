@@ -10,7 +10,8 @@
 //   d. latency and a cut connection between seam and HAProxy (TcpProxy);
 //   e. a lock storm: long transactions and steady writers during every step;
 //   f. replica lag above --max-replica-lag-ms (pg_wal_replay_pause on a
-//      replica) pauses the backfill until replay resumes.
+//      replica, under Patroni's maintenance mode) pauses the backfill until
+//      replay resumes.
 // Plans are real ones from `seam plan`. The figures each case prints are in
 // docs/reliability.md. One cluster for the suite, one database per case.
 // Labels "staging" (a, b, d) and "staging;staging-full" (c, e, f): two ctest
@@ -443,7 +444,8 @@ TEST_F(Scenarios, C_LeaderPartitionedMidBackfillRejoinsWithRewind) {
   EXPECT_EQ(ledger_and_data.substr(0, pos), ledger_and_data.substr(pos + 1)) << "ledger and data diverged";
   // The old leader rejoined by rewinding, and holds the same rows.
   std::string log = cluster->logs(old_leader);
-  bool rewound = log.find("pg_rewind") != std::string::npos || log.find("rewind") != std::string::npos;
+  // Patroni logs "running pg_rewind from <leader>" when it rewinds.
+  bool rewound = log.find("running pg_rewind from") != std::string::npos;
   EXPECT_TRUE(rewound) << "no pg_rewind in " << old_leader << "'s log";
   std::string lsn = q(url, "SELECT pg_current_wal_lsn()");
   std::string node = cluster->node_url(old_leader);
@@ -629,8 +631,10 @@ TEST_F(Scenarios, F_ReplicaLagAboveTheBoundPausesTheBackfill) {
   std::string replica_url = cluster->node_url(replica);
   Applier a = spawn_apply(args, d.work / "apply-1.log");
   ASSERT_TRUE(wait_progress(d.url, a, kRows / 5, 120)) << slurp(a.log);
-  seam::test::run_sql(replica_url, "SELECT pg_wal_replay_pause()");
-  double paused_at = now_s();
+  // Under Patroni's maintenance mode: Patroni 3.0 resumes a paused replay on
+  // its next HA loop otherwise (scripts/staging pause-replay).
+  cluster->run({"pause-replay", replica});
+  double paused_at = cluster->last_event("replay-pause", replica).value_or(now_s());
   // The applier sees the lag and pauses (a throttle-pause event). What the
   // leader's pg_stat_replication says meanwhile, for the report: the replay
   // lag seam reads, and how far behind the replica's replay really is.
@@ -649,7 +653,9 @@ TEST_F(Scenarios, F_ReplicaLagAboveTheBoundPausesTheBackfill) {
     if (!pause_seen) std::this_thread::sleep_for(100ms);
   }
   double pause_after = now_s() - paused_at;
-  if (!pause_seen) seam::test::run_sql(replica_url, "SELECT pg_wal_replay_resume()");
+  std::string still_paused = try_value(replica_url, "SELECT pg_is_wal_replay_paused()");
+  if (!pause_seen) cluster->run({"resume-replay", replica});
+  EXPECT_EQ(still_paused, "t") << "the replica's replay did not stay paused";
   ASSERT_TRUE(pause_seen) << "no replica-lag pause within 30 s of pg_wal_replay_pause() on " << replica
                           << " (--max-replica-lag-ms 1000); the leader's pg_stat_replication meanwhile:\n"
                           << samples << "seam apply's log:\n" << slurp(a.log);
@@ -658,8 +664,8 @@ TEST_F(Scenarios, F_ReplicaLagAboveTheBoundPausesTheBackfill) {
   int64_t still = progress(d.url);
   std::string lag = try_value(url, "SELECT coalesce(max(extract(epoch FROM replay_lag)) * 1000, 0)::bigint FROM "
                                    "pg_stat_replication");
-  seam::test::run_sql(replica_url, "SELECT pg_wal_replay_resume()");
-  double resumed_at = now_s();
+  cluster->run({"resume-replay", replica});
+  double resumed_at = cluster->last_event("replay-resume", replica).value_or(now_s());
   EXPECT_EQ(still, held) << "the backfill advanced while the replica's replay was paused";
   // It continues once the lag is back under the bound.
   bool moving = false;
