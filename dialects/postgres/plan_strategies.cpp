@@ -307,6 +307,10 @@ class Planner {
     auto parted = [&](const QualName& t) {
       for (const auto* p : partitions_of(t)) out.push_back("partidx:" + unq(p->name));
     };
+    if (auto* d = std::get_if<differ::DropConstraint>(&ch.op);
+        d && (d->obj.kind == schema::ConstraintKind::PrimaryKey || d->obj.kind == schema::ConstraintKind::Unique ||
+              d->obj.kind == schema::ConstraintKind::Exclude))
+      out.push_back(differ::key::rel({d->table.schema, d->obj.name}));  // its index
     if (auto* d = std::get_if<differ::DropIndex>(&ch.op); d && partitioned(d->obj.table)) parted(d->obj.table);
     if (auto* d = std::get_if<differ::DropConstraint>(&ch.op);
         d && partitioned(d->table) && d->obj.kind != schema::ConstraintKind::Check &&
@@ -354,6 +358,10 @@ class Planner {
         add_keys(d.drops, implicit_drops(ch));
       if constexpr (std::is_same_v<T, differ::AddIndex>)
         if (const auto* tb = from_.find_table(c.obj.table); tb && tb->partition_of) d.creates.push_back("partidx:" + unq(c.obj.table));
+      if constexpr (std::is_same_v<T, differ::AddConstraint>)
+        if (p.part != ChangeSql::Drop && (c.obj.kind == schema::ConstraintKind::PrimaryKey ||
+                                          c.obj.kind == schema::ConstraintKind::Unique || c.obj.kind == schema::ConstraintKind::Exclude))
+          d.creates.push_back(differ::key::rel({c.table.schema, c.obj.name}));  // its index, named as the constraint
       if (first == npos) differ_hazards(d, ch);
       if constexpr (std::is_same_v<T, differ::DropColumn> || std::is_same_v<T, differ::DropTable> ||
                     std::is_same_v<T, differ::DropView> || std::is_same_v<T, differ::DropFunction> ||
@@ -448,6 +456,17 @@ class Planner {
                                                                           out_[i].step.change + " runs."});
           } else if constexpr (std::is_same_v<T, RenameIndex>)
             direct(ci, c, "rename_index", {c.old_obj.table});
+          else if constexpr (std::is_same_v<T, AlterIdentity>) {
+            size_t i = direct(ci, c, "", {c.table});
+            // ADD ... AS IDENTITY needs a NOT NULL column: after that column's NOT NULL strategy (contract).
+            if (i != npos && c.new_obj.identity && !c.old_obj.identity && !c.old_obj.not_null && existing(c.table)) {
+              out_[i].step.phase = Phase::Contract;
+              out_[i].creates.clear();
+              out_[i].alters.clear();
+              out_[i].needs.push_back("nn:" + unq(c.table) + "." + c.new_obj.name);
+            }
+            if (i != npos) lock(out_[i], "ACCESS EXCLUSIVE", c.table, 0);
+          }
           else if constexpr (std::is_same_v<T, RecreateEnum>) {
             // Every column of the type is converted through text: each table is rewritten.
             size_t i = direct(ci, c, "", {});
@@ -699,15 +718,16 @@ class Planner {
     differ_hazards(d, ch);
     lock(d, "SHARE", ix.table, 0);  // the parent holds no rows: brief
     size_t prev = push(std::move(d));
-    std::vector<std::string> cols;
-    for (const auto& e : ix.elems) cols.push_back(e.column.empty() ? "expr" : e.column);
     for (const auto* p : partitions_of(ix.table)) {
       schema::Index pi = ix;
       pi.table = p->name;
-      pi.name = {p->name.schema, make_object_name(p->name.name, join(cols, "_"), ix.unique ? "key" : "idx")};
+      // "<partition>_<parent index>": not the server's automatic
+      // "<partition>_<columns>_idx", which another index of the parent
+      // created in this plan may already have taken.
+      pi.name = {p->name.schema, make_object_name(p->name.name, ix.name.name, "")};
       pi.comment.clear();
       for (int n = 1; from_.has_relation(pi.name) || to_.has_relation(pi.name); ++n)
-        pi.name.name = make_object_name(p->name.name, join(cols, "_"), (ix.unique ? "key" : "idx") + std::to_string(n));
+        pi.name.name = make_object_name(p->name.name, ix.name.name, std::to_string(n));
       size_t b = push(cic_draft(ci, pi, "partition " + p->name.name, Phase::Expand), prev);
       Draft at = base(ci, Phase::Expand, "", "ALTER INDEX " + quote_qual(ix.name) + " ATTACH PARTITION " + quote_qual(pi.name) + ";\n",
                       "attach " + pi.name.name);
@@ -753,6 +773,15 @@ class Planner {
     tn.name = a.table;
     std::optional<QualName> ref;
     if (k.kind == K::ForeignKey) ref = k.ref_table;
+    if (k.kind == K::ForeignKey && partitioned(a.table) && in_.version.major < 18) {
+      // NOT VALID foreign keys on partitioned tables arrive in 18.
+      size_t i = direct(ci, a, "add_foreign_key", {a.table, k.ref_table});
+      if (i != npos)
+        out_[i].step.hazards.push_back({HazardType::BlockingLock, "PostgreSQL " + in_.version.str() +
+                                                                      " cannot add a NOT VALID foreign key to partitioned table " +
+                                                                      a.table.str() + ": it is added and checked at once."});
+      return;
+    }
     if ((k.kind == K::Check || k.kind == K::ForeignKey) &&
         strategy_of(k.kind == K::Check ? "add_check" : "add_foreign_key", "not_valid_validate") == "not_valid_validate") {
       bool chk = k.kind == K::Check;

@@ -130,9 +130,9 @@ TEST(PlanStrategies, PartitionedTableIndexIsBuiltPartitionByPartition) {
   auto pl = plan(prepare(from, from + "CREATE INDEX e_v_idx ON public.e (v);\n"), "16");
   expect_invariants(pl);
   const auto* only = find_sql(pl, "CREATE INDEX e_v_idx ON ONLY public.e (v)");
-  const auto* b1 = find_sql(pl, "CREATE INDEX CONCURRENTLY e_2024_v_idx ON public.e_2024 (v)");
-  const auto* a1 = find_sql(pl, "ALTER INDEX public.e_v_idx ATTACH PARTITION public.e_2024_v_idx");
-  const auto* b2 = find_sql(pl, "CREATE INDEX CONCURRENTLY e_2025_v_idx ON public.e_2025 (v)");
+  const auto* b1 = find_sql(pl, "CREATE INDEX CONCURRENTLY e_2024_e_v_idx ON public.e_2024 (v)");
+  const auto* a1 = find_sql(pl, "ALTER INDEX public.e_v_idx ATTACH PARTITION public.e_2024_e_v_idx");
+  const auto* b2 = find_sql(pl, "CREATE INDEX CONCURRENTLY e_2025_e_v_idx ON public.e_2025 (v)");
   ASSERT_TRUE(only && b1 && a1 && b2);
   EXPECT_LT(only, b1);
   EXPECT_LT(b1, a1);
