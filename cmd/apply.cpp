@@ -34,8 +34,10 @@ namespace {
 
 struct ApplyArgs {
   std::string metrics_addr;
-  std::string plan_path, db, schema_path, dev_url, ledger_schema = executor::kDefaultLedgerSchema, through, log_format = "text";
-  std::optional<int64_t> lock_timeout, statement_timeout, batch_size, target_batch_ms, max_replica_lag_ms;
+  std::string plan_path, db, schema_path, dev_url, ledger_schema = executor::kDefaultLedgerSchema,
+                                                   through, log_format = "text";
+  std::optional<int64_t> lock_timeout, statement_timeout, batch_size, target_batch_ms,
+      max_replica_lag_ms;
   std::optional<int> max_retries;
   std::optional<double> rows_per_second;
   int64_t sleep_ms = 0, lease_ttl_ms = 30000, terminate_blockers_after_ms = 0;
@@ -44,19 +46,23 @@ struct ApplyArgs {
 std::string utc_now() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
 }
 
 // "[backfill] backfill-003-t-v2  [#######.....]  58%  116000/200000 rows  950 rows/s  ETA 1m28s"
 std::string progress_line(const executor::Event& e) {
   std::string s = "[" + e.phase + "] " + e.step + "  ";
-  double frac = e.est_rows > 0 ? std::min(1.0, static_cast<double>(e.rows_done) / static_cast<double>(e.est_rows)) : -1;
+  double frac =
+      e.est_rows > 0
+          ? std::min(1.0, static_cast<double>(e.rows_done) / static_cast<double>(e.est_rows))
+          : -1;
   if (frac >= 0) {
     int filled = static_cast<int>(frac * 20);
     s += "[" + std::string(filled, '#') + std::string(20 - filled, '.') + "] " +
@@ -69,7 +75,8 @@ std::string progress_line(const executor::Event& e) {
   std::snprintf(buf, sizeof buf, "  %.0f rows/s", e.rows_per_second);
   s += buf;
   if (frac >= 0 && e.rows_per_second > 0 && e.est_rows > e.rows_done) {
-    auto eta = static_cast<int64_t>(static_cast<double>(e.est_rows - e.rows_done) / e.rows_per_second);
+    auto eta =
+        static_cast<int64_t>(static_cast<double>(e.est_rows - e.rows_done) / e.rows_per_second);
     std::snprintf(buf, sizeof buf, "  ETA %lldm%02llds", static_cast<long long>(eta / 60),
                   static_cast<long long>(eta % 60));
     s += buf;
@@ -80,11 +87,13 @@ std::string progress_line(const executor::Event& e) {
 // With --schema, what the drift is (executor/drift.hpp); otherwise how to see it.
 void explain_drift(const ApplyArgs& a, const planner::Plan& plan) {
   if (a.schema_path.empty()) {
-    std::cerr << "seam: give --schema PATH (the desired state the plan was made for) to list what differs\n";
+    std::cerr << "seam: give --schema PATH (the desired state the plan was made for) to list what "
+                 "differs\n";
     return;
   }
   schema::Catalog desired = load_desired(a.schema_path, a.dev_url, true);
-  if (!plan.desired_fingerprint.empty() && pg::catalog_fingerprint(desired) != plan.desired_fingerprint)
+  if (!plan.desired_fingerprint.empty() &&
+      pg::catalog_fingerprint(desired) != plan.desired_fingerprint)
     std::cerr << "seam: note: " << a.schema_path
               << " is not the desired state the plan was made for (its fingerprint differs too)\n";
   auto conn = pg::connect(a.db);
@@ -92,7 +101,8 @@ void explain_drift(const ApplyArgs& a, const planner::Plan& plan) {
   io.exclude_schemas = {a.ledger_schema};
   auto lines = executor::explain_drift(plan, pg::inspect(*conn, io), desired);
   if (lines.empty())
-    std::cerr << "seam: the changes needed are the plan's, but objects differ in detail; run `seam plan` again\n";
+    std::cerr << "seam: the changes needed are the plan's, but objects differ in detail; run `seam "
+                 "plan` again\n";
   for (const auto& l : lines) std::cerr << "seam:   " << l << "\n";
 }
 
@@ -136,8 +146,10 @@ int run_apply(const ApplyArgs& a) {
   std::signal(SIGPIPE, SIG_IGN);
   o.on_event = [json, tty, bar_shown, last_line](const executor::Event& e) {
     if (json) {
-      std::cout << "{\"ts\": " << executor::json_str(utc_now()) << ", \"kind\": " << executor::json_str(e.kind)
-                << ", \"step\": " << executor::json_str(e.step) << ", \"message\": " << executor::json_str(e.message)
+      std::cout << "{\"ts\": " << executor::json_str(utc_now())
+                << ", \"kind\": " << executor::json_str(e.kind)
+                << ", \"step\": " << executor::json_str(e.step)
+                << ", \"message\": " << executor::json_str(e.message)
                 << ", \"detail\": " << (e.detail.empty() ? "{}" : e.detail) << "}" << std::endl;
       return;
     }
@@ -158,15 +170,17 @@ int run_apply(const ApplyArgs& a) {
   if (!a.metrics_addr.empty()) {
     server = std::make_unique<executor::MetricsServer>(a.metrics_addr, metrics);
     o.metrics = &metrics;
-    std::cerr << "seam: serving Prometheus metrics on http://" << a.metrics_addr.substr(0, a.metrics_addr.rfind(':'))
-              << ":" << server->port() << "/metrics\n";
+    std::cerr << "seam: serving Prometheus metrics on http://"
+              << a.metrics_addr.substr(0, a.metrics_addr.rfind(':')) << ":" << server->port()
+              << "/metrics\n";
   }
   try {
     auto r = executor::apply(plan, o);
     if (json)
-      std::cout << "{\"ts\": " << executor::json_str(utc_now()) << ", \"kind\": \"result\", \"job\": " << r.job
-                << ", \"state\": " << executor::json_str(r.state) << ", \"message\": " << executor::json_str(r.message)
-                << "}" << std::endl;
+      std::cout << "{\"ts\": " << executor::json_str(utc_now())
+                << ", \"kind\": \"result\", \"job\": " << r.job
+                << ", \"state\": " << executor::json_str(r.state)
+                << ", \"message\": " << executor::json_str(r.message) << "}" << std::endl;
     else if (r.message != *last_line)
       std::cout << "seam: " << r.message << std::endl;
     if (r.state == "failed" || r.state == "cancelled") {
@@ -191,30 +205,41 @@ int run_apply(const ApplyArgs& a) {
 
 void register_apply(CLI::App& app) {
   auto a = std::make_shared<ApplyArgs>();
-  CLI::App* sub = app.add_subcommand("apply", "Apply a plan file, resumably, with a job ledger in the database");
+  CLI::App* sub = app.add_subcommand(
+      "apply", "Apply a plan file, resumably, with a job ledger in the database");
   sub->add_option("plan", a->plan_path, "Plan file written by `seam plan` (YAML)")->required();
   sub->add_option("--db", a->db, "Connection URL of the target database")->required();
-  sub->add_option("--schema", a->schema_path,
-                  "Desired-state .sql file or directory the plan was made for: on drift, lists what differs");
-  sub->add_option("--dev-url", a->dev_url, "Load --schema through a scratch database on this server");
+  sub->add_option(
+      "--schema", a->schema_path,
+      "Desired-state .sql file or directory the plan was made for: on drift, lists what differs");
+  sub->add_option("--dev-url", a->dev_url,
+                  "Load --schema through a scratch database on this server");
   sub->add_option("--ledger-schema", a->ledger_schema, "Schema of the job ledger (default seam)");
   sub->add_option("--through", a->through, "Stop after this phase: expand, dual-write or backfill")
       ->check(CLI::IsMember({"expand", "dual-write", "backfill"}));
-  sub->add_option("--lock-timeout", a->lock_timeout, "lock_timeout of every step, ms (default: the plan's)");
-  sub->add_option("--statement-timeout", a->statement_timeout, "statement_timeout of every step, ms (0 = none)");
-  sub->add_option("--max-retries", a->max_retries, "Lock-timeout retries per step before the job stops");
+  sub->add_option("--lock-timeout", a->lock_timeout,
+                  "lock_timeout of every step, ms (default: the plan's)");
+  sub->add_option("--statement-timeout", a->statement_timeout,
+                  "statement_timeout of every step, ms (0 = none)");
+  sub->add_option("--max-retries", a->max_retries,
+                  "Lock-timeout retries per step before the job stops");
   sub->add_option("--batch-size", a->batch_size, "Backfill rows per batch");
   sub->add_option("--max-rows-per-second", a->rows_per_second, "Backfill rate limit (0 = none)");
-  sub->add_option("--target-batch-ms", a->target_batch_ms, "Adapt the batch size toward this duration (0 = fixed)");
+  sub->add_option("--target-batch-ms", a->target_batch_ms,
+                  "Adapt the batch size toward this duration (0 = fixed)");
   sub->add_option("--sleep-ms", a->sleep_ms, "Pause between backfill batches, ms");
-  sub->add_option("--max-replica-lag-ms", a->max_replica_lag_ms, "Pause the backfill while replica lag is above this");
-  sub->add_option("--lease-ttl-ms", a->lease_ttl_ms,
-                  "A heartbeat older than this lets another applier take the lease over (default 30000)");
+  sub->add_option("--max-replica-lag-ms", a->max_replica_lag_ms,
+                  "Pause the backfill while replica lag is above this");
+  sub->add_option(
+      "--lease-ttl-ms", a->lease_ttl_ms,
+      "A heartbeat older than this lets another applier take the lease over (default 30000)");
   sub->add_option("--terminate-blockers-after-ms", a->terminate_blockers_after_ms,
-                  "Policy (off by default): after a lock timeout, terminate blocking sessions whose transaction is "
+                  "Policy (off by default): after a lock timeout, terminate blocking sessions "
+                  "whose transaction is "
                   "older than this");
-  sub->add_option("--metrics-addr", a->metrics_addr,
-                  "Serve Prometheus metrics on HOST:PORT (GET /metrics) while applying; port 0 picks one");
+  sub->add_option(
+      "--metrics-addr", a->metrics_addr,
+      "Serve Prometheus metrics on HOST:PORT (GET /metrics) while applying; port 0 picks one");
   sub->add_option("--log-format", a->log_format, "text or json (one JSON object per line)")
       ->check(CLI::IsMember({"text", "json"}));
   sub->callback([a] {

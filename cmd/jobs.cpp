@@ -42,7 +42,8 @@ void register_jobs(CLI::App& app) {
     auto c = pg::connect(a->db);
     std::cout << executor::list_jobs(*c, ledger());
   });
-  CLI::App* show = jobs->add_subcommand("show", "A job: steps, backfill progress, blockers, recent events");
+  CLI::App* show =
+      jobs->add_subcommand("show", "A job: steps, backfill progress, blockers, recent events");
   common(show, true);
   show->add_option("--events", a->events, "How many recent events to show (default 20)");
   show->callback([a, ledger] {
@@ -72,13 +73,15 @@ void register_jobs(CLI::App& app) {
   });
   CLI::App* approve = jobs->add_subcommand("approve", "Approve the checkpoint a job waits at");
   common(approve, true);
-  approve->add_option("--checkpoint", a->checkpoint, "Checkpoint step id (default: the one it waits at)");
+  approve->add_option("--checkpoint", a->checkpoint,
+                      "Checkpoint step id (default: the one it waits at)");
   approve->callback([a, ledger] {
     auto c = pg::connect(a->db);
     std::string m = executor::approve_job(*c, ledger(), a->job, a->checkpoint);
     std::cout << "seam: " << m << "\n";
   });
-  CLI::App* rollback = jobs->add_subcommand("rollback", "Undo a job's expand phase (before contract started)");
+  CLI::App* rollback =
+      jobs->add_subcommand("rollback", "Undo a job's expand phase (before contract started)");
   common(rollback, true);
   rollback->callback([a, ledger] {
     executor::RollbackOptions o;

@@ -63,8 +63,8 @@ struct Event {
   std::string detail;   // JSON object
   // Backfill batches ("batch"): for progress displays.
   std::string phase;
-  int64_t rows_done = -1;   // in this step so far (ledger total)
-  int64_t est_rows = 0;     // the plan's estimate for the step (0 = unknown)
+  int64_t rows_done = -1;      // in this step so far (ledger total)
+  int64_t est_rows = 0;        // the plan's estimate for the step (0 = unknown)
   double rows_per_second = 0;  // average since this applier started the step
 };
 
@@ -75,10 +75,11 @@ struct ApplyOptions {
   std::string plan_fingerprint;  // identifies the plan's job
   std::optional<planner::Phase> through;
   // Overrides of the plan's throttle; unset = the plan's value.
-  std::optional<int64_t> lock_timeout_ms, statement_timeout_ms, batch_size, target_batch_ms, max_replica_lag_ms;
+  std::optional<int64_t> lock_timeout_ms, statement_timeout_ms, batch_size, target_batch_ms,
+      max_replica_lag_ms;
   std::optional<int> max_retries;
   std::optional<double> rows_per_second;
-  int64_t sleep_ms = 0;          // between backfill batches
+  int64_t sleep_ms = 0;  // between backfill batches
   // Policy, off (0) by default: after a lock timeout, terminate the sessions
   // that blocked the step if their transaction is older than this.
   int64_t terminate_blockers_after_ms = 0;
@@ -86,7 +87,7 @@ struct ApplyOptions {
   int64_t backoff_base_ms = 250;  // first lock-timeout retry waits about this long
   int64_t backoff_max_ms = 15000;
   std::function<void(const Event&)> on_event;  // progress output (may be empty)
-  Metrics* metrics = nullptr;                  // updated while applying (executor/metrics.hpp), may be null
+  Metrics* metrics = nullptr;  // updated while applying (executor/metrics.hpp), may be null
 };
 
 struct ApplyResult {

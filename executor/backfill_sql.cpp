@@ -28,18 +28,23 @@ BackfillSql backfill_sql(pqxx::transaction_base& tx, const planner::Backfill& bf
   auto oid = rel[0].as<int64_t>();
   if (bf.key.empty())
     throw InputError("backfill step '" + step_id + "': table " + bf.table +
-                     " has no usable key; seam backfills only by keyset pagination over a primary key or a unique "
+                     " has no usable key; seam backfills only by keyset pagination over a primary "
+                     "key or a unique "
                      "index over NOT NULL columns. Add one first");
   std::vector<std::string> types;
   for (const auto& k : bf.key) {
-    auto r = tx.exec_params("SELECT format_type(atttypid, atttypmod), attnotnull FROM pg_attribute "
-                            "WHERE attrelid = $1 AND attname = $2 AND attnum > 0 AND NOT attisdropped",
-                            oid, k);
+    auto r = tx.exec_params(
+        "SELECT format_type(atttypid, atttypmod), attnotnull FROM pg_attribute "
+        "WHERE attrelid = $1 AND attname = $2 AND attnum > 0 AND NOT attisdropped",
+        oid, k);
     if (r.empty())
-      throw InputError("backfill step '" + step_id + "': key column " + k + " does not exist in table " + bf.table);
+      throw InputError("backfill step '" + step_id + "': key column " + k +
+                       " does not exist in table " + bf.table);
     if (!r[0][1].as<bool>())
-      throw InputError("backfill step '" + step_id + "': key column " + k + " of table " + bf.table +
-                       " allows NULL, so it is no usable key; seam needs a primary key or a unique index over NOT "
+      throw InputError("backfill step '" + step_id + "': key column " + k + " of table " +
+                       bf.table +
+                       " allows NULL, so it is no usable key; seam needs a primary key or a unique "
+                       "index over NOT "
                        "NULL columns");
     types.push_back(r[0][0].as<std::string>());
   }
@@ -55,33 +60,39 @@ BackfillSql backfill_sql(pqxx::transaction_base& tx, const planner::Backfill& bf
     arr += (i ? ",\"" : "\"") + e + "\"";
   }
   arr += "}";
-  bool unique = tx.exec_params1(
-                      "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = $1 AND i.indisunique AND "
-                      "i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND "
-                      "(SELECT array_agg(a.attname::text ORDER BY a.attname::text) FROM pg_attribute a "
-                      "WHERE a.attrelid = $1 AND a.attnum = ANY (i.indkey)) = $2::text[] "
-                      "AND i.indnkeyatts = cardinality($2::text[]))",
-                      oid, arr)[0]
-                    .as<bool>();
+  bool unique =
+      tx.exec_params1(
+            "SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = $1 AND i.indisunique AND "
+            "i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND "
+            "(SELECT array_agg(a.attname::text ORDER BY a.attname::text) FROM pg_attribute a "
+            "WHERE a.attrelid = $1 AND a.attnum = ANY (i.indkey)) = $2::text[] "
+            "AND i.indnkeyatts = cardinality($2::text[]))",
+            oid, arr)[0]
+          .as<bool>();
   if (!unique)
-    throw InputError("backfill step '" + step_id + "': table " + bf.table + " has no usable key: no primary key or "
-                     "valid unique index covers exactly the key columns given; seam backfills only by keyset "
-                     "pagination over a unique key. Add a primary key first");
+    throw InputError(
+        "backfill step '" + step_id + "': table " + bf.table +
+        " has no usable key: no primary key or "
+        "valid unique index covers exactly the key columns given; seam backfills only by keyset "
+        "pagination over a unique key. Add a primary key first");
 
   auto keys = [&](const std::string& prefix, const std::string& alias_prefix) {
     std::string s;
     for (size_t i = 0; i < bf.key.size(); ++i) {
       if (i) s += ", ";
-      s += alias_prefix.empty() ? prefix + schema::quote_ident(bf.key[i]) : alias_prefix + std::to_string(i);
+      s += alias_prefix.empty() ? prefix + schema::quote_ident(bf.key[i])
+                                : alias_prefix + std::to_string(i);
     }
     return s;
   };
   std::string select_keys;
   for (size_t i = 0; i < bf.key.size(); ++i)
-    select_keys += (i ? ", " : "") + schema::quote_ident(bf.key[i]) + " AS seam_k" + std::to_string(i);
+    select_keys +=
+        (i ? ", " : "") + schema::quote_ident(bf.key[i]) + " AS seam_k" + std::to_string(i);
   std::string cursor = "(SELECT ";
   for (size_t i = 0; i < bf.key.size(); ++i)
-    cursor += (i ? ", " : "") + std::string("(p.last_key ->> ") + std::to_string(i) + ")::" + types[i];
+    cursor +=
+        (i ? ", " : "") + std::string("(p.last_key ->> ") + std::to_string(i) + ")::" + types[i];
   cursor += " FROM " + l.q("backfill_progress") + " p WHERE p.job_id = $1 AND p.step_id = $2)";
   std::string order_desc;
   std::string last_key = "jsonb_build_array(";
@@ -92,20 +103,27 @@ BackfillSql backfill_sql(pqxx::transaction_base& tx, const planner::Backfill& bf
   last_key += ")";
   std::string sets;
   for (size_t i = 0; i < bf.set.size(); ++i)
-    sets += (i ? ", " : "") + schema::quote_ident(bf.set[i].column) + " = (" + bf.set[i].expression + ")";
+    sets += (i ? ", " : "") + schema::quote_ident(bf.set[i].column) + " = (" +
+            bf.set[i].expression + ")";
 
   auto build = [&](bool with_cursor) {
     std::string where;
     if (with_cursor) where = "(" + keys("", "") + ") > " + cursor;
-    if (!bf.where.empty()) where += std::string(where.empty() ? "" : " AND ") + "(" + bf.where + ")";
-    return "WITH seam_batch AS (SELECT " + select_keys + " FROM " + table + (where.empty() ? "" : " WHERE " + where) +
-           " ORDER BY " + keys("", "") + " LIMIT $3), seam_upd AS (UPDATE " + table + " SET " + sets +
-           " FROM seam_batch WHERE (" + keys(table + ".", "") + ") = (" + keys("", "seam_batch.seam_k") +
-           ") RETURNING 1), seam_prog AS (UPDATE " + l.q("backfill_progress") + " SET last_key = (SELECT " +
-           last_key + " FROM seam_batch ORDER BY " + order_desc +
-           " LIMIT 1), rows_done = rows_done + (SELECT count(*) FROM seam_upd), batches = batches + 1, "
-           "updated_at = clock_timestamp() WHERE job_id = $1 AND step_id = $2 AND EXISTS (SELECT 1 FROM seam_batch) "
-           "RETURNING rows_done) SELECT (SELECT count(*) FROM seam_batch), (SELECT count(*) FROM seam_upd), "
+    if (!bf.where.empty())
+      where += std::string(where.empty() ? "" : " AND ") + "(" + bf.where + ")";
+    return "WITH seam_batch AS (SELECT " + select_keys + " FROM " + table +
+           (where.empty() ? "" : " WHERE " + where) + " ORDER BY " + keys("", "") +
+           " LIMIT $3), seam_upd AS (UPDATE " + table + " SET " + sets +
+           " FROM seam_batch WHERE (" + keys(table + ".", "") + ") = (" +
+           keys("", "seam_batch.seam_k") + ") RETURNING 1), seam_prog AS (UPDATE " +
+           l.q("backfill_progress") + " SET last_key = (SELECT " + last_key +
+           " FROM seam_batch ORDER BY " + order_desc +
+           " LIMIT 1), rows_done = rows_done + (SELECT count(*) FROM seam_upd), batches = batches "
+           "+ 1, "
+           "updated_at = clock_timestamp() WHERE job_id = $1 AND step_id = $2 AND EXISTS (SELECT 1 "
+           "FROM seam_batch) "
+           "RETURNING rows_done) SELECT (SELECT count(*) FROM seam_batch), (SELECT count(*) FROM "
+           "seam_upd), "
            "coalesce((SELECT rows_done FROM seam_prog), (SELECT rows_done FROM " +
            l.q("backfill_progress") + " WHERE job_id = $1 AND step_id = $2))";
   };

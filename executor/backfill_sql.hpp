@@ -3,9 +3,12 @@
 // cursor commit together (exactly once across crashes). The cursor is read
 // from the ledger inside the same statement, never passed from memory.
 //
-//   WITH seam_batch AS (SELECT k AS seam_k0 FROM t WHERE (k) > (<cursor>) [AND where] ORDER BY k LIMIT $3),
-//        seam_upd   AS (UPDATE t SET c = (expr) FROM seam_batch WHERE (t.k) = (seam_batch.seam_k0) RETURNING 1),
-//        seam_prog  AS (UPDATE <ledger>.backfill_progress SET last_key = <last key of the batch>, rows_done = ...)
+//   WITH seam_batch AS (SELECT k AS seam_k0 FROM t
+//                       WHERE (k) > (<cursor>) [AND where] ORDER BY k LIMIT $3),
+//        seam_upd AS (UPDATE t SET c = (expr) FROM seam_batch
+//                     WHERE (t.k) = (seam_batch.seam_k0) RETURNING 1),
+//        seam_prog AS (UPDATE <ledger>.backfill_progress
+//                      SET last_key = <the batch's last key>, rows_done = ...)
 //   SELECT rows selected, rows updated, rows done in total
 //
 // Parameters: $1 job id, $2 step id, $3 batch size.

@@ -31,8 +31,8 @@ std::string WaitInfo::describe() const {
     char age[32];
     std::snprintf(age, sizeof age, "%.1fs", b.xact_age_s);
     if (!s.empty()) s += "; ";
-    s += "pid " + std::to_string(b.pid) + " (application '" + b.application + "', " + b.state + ", transaction " +
-         age + " old, query started " + b.query_start + ")";
+    s += "pid " + std::to_string(b.pid) + " (application '" + b.application + "', " + b.state +
+         ", transaction " + age + " old, query started " + b.query_start + ")";
   }
   if (s.empty()) s = "no blocking session seen";
   return s + "; " + std::to_string(queued_behind) + " session(s) queued behind";
@@ -43,7 +43,8 @@ WaitInfo sample_wait(pqxx::transaction_base& tx, int pid) {
   for (const auto& r : tx.exec_params(
            "SELECT a.pid, coalesce(a.application_name, ''), coalesce(a.state, ''), "
            "coalesce(extract(epoch FROM clock_timestamp() - a.xact_start)::float8, 0), "
-           "coalesce(to_char(a.query_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+           "coalesce(to_char(a.query_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+           "''), "
            "left(coalesce(a.query, ''), 200) "
            "FROM pg_stat_activity a WHERE a.pid = ANY (pg_blocking_pids($1)) ORDER BY a.pid",
            pid)) {
@@ -57,7 +58,8 @@ WaitInfo sample_wait(pqxx::transaction_base& tx, int pid) {
     w.blockers.push_back(std::move(b));
   }
   w.queued_behind = tx.exec_params1(
-                          "SELECT count(*) FROM pg_stat_activity WHERE pid <> $1 AND $1 = ANY (pg_blocking_pids(pid))",
+                          "SELECT count(*) FROM pg_stat_activity WHERE pid <> $1 AND $1 = ANY "
+                          "(pg_blocking_pids(pid))",
                           pid)[0]
                         .as<int>();
   return w;
@@ -65,7 +67,10 @@ WaitInfo sample_wait(pqxx::transaction_base& tx, int pid) {
 
 WaitWatcher::WaitWatcher(const std::string& url, int pid, int interval_ms,
                          std::function<void(const WaitInfo&)> on_change)
-    : conn_(pg::connect(url)), pid_(pid), interval_ms_(interval_ms), on_change_(std::move(on_change)) {
+    : conn_(pg::connect(url)),
+      pid_(pid),
+      interval_ms_(interval_ms),
+      on_change_(std::move(on_change)) {
   {
     pqxx::nontransaction tx(*conn_);
     tx.exec("SET application_name = 'seam watcher'");

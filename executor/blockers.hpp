@@ -30,8 +30,10 @@ struct WaitInfo {
   int queued_behind = 0;          // sessions waiting for the step's session
   bool empty() const { return blockers.empty() && queued_behind == 0; }
   bool operator==(const WaitInfo&) const = default;
-  std::string json() const;      // {"blockers": [...], "queued_behind": n}
-  std::string describe() const;  // "pid 123 (psql, idle in transaction, transaction 12.0s old, ...)"
+  // {"blockers": [...], "queued_behind": n}
+  std::string json() const;
+  // "pid 123 (application 'psql', idle in transaction, transaction 12.0s old, ...)"
+  std::string describe() const;
 };
 
 // One sample for backend `pid`.
@@ -41,7 +43,8 @@ WaitInfo sample_wait(pqxx::transaction_base& tx, int pid);
 // lives; calls on_change (in its thread) when what it waits on changes.
 class WaitWatcher {
  public:
-  WaitWatcher(const std::string& url, int pid, int interval_ms, std::function<void(const WaitInfo&)> on_change);
+  WaitWatcher(const std::string& url, int pid, int interval_ms,
+              std::function<void(const WaitInfo&)> on_change);
   ~WaitWatcher();
   // The last non-empty sample (what it waited on most recently).
   WaitInfo last() const;

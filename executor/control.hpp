@@ -29,7 +29,8 @@ std::string pause_job(pqxx::connection& c, const Ledger& l, int64_t job);
 std::string resume_job(pqxx::connection& c, const Ledger& l, int64_t job);
 std::string cancel_job(pqxx::connection& c, const Ledger& l, int64_t job);
 // Approves checkpoint `checkpoint` ("" = the one the job waits at).
-std::string approve_job(pqxx::connection& c, const Ledger& l, int64_t job, const std::string& checkpoint);
+std::string approve_job(pqxx::connection& c, const Ledger& l, int64_t job,
+                        const std::string& checkpoint);
 
 // True when an applier holds the lease, its heartbeat is fresh and it works on `job`.
 bool job_has_live_applier(pqxx::connection& c, const Ledger& l, int64_t job);

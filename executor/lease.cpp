@@ -29,8 +29,8 @@ struct HolderInfo {
   double heartbeat_age_s = 0;
   bool released = true;
   std::string describe() const {
-    std::string s = "host " + host + " pid " + std::to_string(pid) + " (since " + since + ", lease epoch " +
-                    std::to_string(epoch);
+    std::string s = "host " + host + " pid " + std::to_string(pid) + " (since " + since +
+                    ", lease epoch " + std::to_string(epoch);
     if (job) s += ", job " + std::to_string(job);
     char buf[64];
     std::snprintf(buf, sizeof buf, ", last heartbeat %.1fs ago", heartbeat_age_s);
@@ -39,16 +39,19 @@ struct HolderInfo {
   std::string json() const {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.3f", heartbeat_age_s);
-    return "{\"host\": " + json_str(host) + ", \"pid\": " + std::to_string(pid) + ", \"since\": " + json_str(since) +
-           ", \"epoch\": " + std::to_string(epoch) + ", \"heartbeat_age_s\": " + buf + "}";
+    return "{\"host\": " + json_str(host) + ", \"pid\": " + std::to_string(pid) +
+           ", \"since\": " + json_str(since) + ", \"epoch\": " + std::to_string(epoch) +
+           ", \"heartbeat_age_s\": " + buf + "}";
   }
 };
 
 HolderInfo read_holder(pqxx::transaction_base& tx, const Ledger& l) {
   auto r = tx.exec1(
       "SELECT coalesce(holder_host, ''), coalesce(holder_pid, 0), "
-      "coalesce(to_char(acquired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), epoch, "
-      "coalesce(job_id, 0), ttl_ms, coalesce(extract(epoch FROM clock_timestamp() - heartbeat)::float8, 1e9), "
+      "coalesce(to_char(acquired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), "
+      "epoch, "
+      "coalesce(job_id, 0), ttl_ms, coalesce(extract(epoch FROM clock_timestamp() - "
+      "heartbeat)::float8, 1e9), "
       "released FROM " +
       l.q("lease") + " WHERE id = 1");
   HolderInfo h;
@@ -67,13 +70,14 @@ HolderInfo read_holder(pqxx::transaction_base& tx, const Ledger& l) {
 std::string lock_holders_sql() {
   return "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND granted AND "
          "database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND "
-         "classid::bigint = $1 AND objid::bigint = (hashtext($2)::bigint + 4294967296) % 4294967296";
+         "classid::bigint = $1 AND objid::bigint = (hashtext($2)::bigint + 4294967296) % "
+         "4294967296";
 }
 
 }  // namespace
 
-std::unique_ptr<Lease> Lease::acquire(const std::string& url, const Ledger& l, const LeaseOptions& o,
-                                      pqxx::connection& work) {
+std::unique_ptr<Lease> Lease::acquire(const std::string& url, const Ledger& l,
+                                      const LeaseOptions& o, pqxx::connection& work) {
   std::unique_ptr<Lease> lease(new Lease());
   lease->ledger_ = l;
   lease->opts_ = o;
@@ -89,7 +93,9 @@ std::unique_ptr<Lease> Lease::acquire(const std::string& url, const Ledger& l, c
   bool got;
   {
     pqxx::nontransaction tx(c);
-    got = tx.exec_params1("SELECT pg_try_advisory_lock($1, hashtext($2))", kLeaseLockClass, l.schema)[0].as<bool>();
+    got = tx.exec_params1("SELECT pg_try_advisory_lock($1, hashtext($2))", kLeaseLockClass,
+                          l.schema)[0]
+              .as<bool>();
   }
   std::string event_kind = "lease-acquired";
   HolderInfo previous;
@@ -99,20 +105,23 @@ std::unique_ptr<Lease> Lease::acquire(const std::string& url, const Ledger& l, c
       previous = read_holder(tx, l);
     }
     if (previous.heartbeat_age_s * 1000.0 <= static_cast<double>(previous.ttl_ms))
-      throw LeaseHeldError("another applier holds the lease on " + pg::describe_connection(c) + ": " +
-                           previous.describe() + ". Only one applier runs per database; wait for it to finish, " +
+      throw LeaseHeldError("another applier holds the lease on " + pg::describe_connection(c) +
+                           ": " + previous.describe() +
+                           ". Only one applier runs per database; wait for it to finish, " +
                            "or stop it (its lease is taken over once its heartbeat is " +
                            std::to_string(previous.ttl_ms) + " ms old)");
     // The holder hangs: end its lease session, which frees the advisory lock.
     {
       pqxx::nontransaction tx(c);
-      tx.exec_params("SELECT pg_terminate_backend(pid) FROM (" + lock_holders_sql() + ") h", kLeaseLockClass,
-                     l.schema);
+      tx.exec_params("SELECT pg_terminate_backend(pid) FROM (" + lock_holders_sql() + ") h",
+                     kLeaseLockClass, l.schema);
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     for (;;) {
       pqxx::nontransaction tx(c);
-      if (tx.exec_params1("SELECT pg_try_advisory_lock($1, hashtext($2))", kLeaseLockClass, l.schema)[0].as<bool>())
+      if (tx.exec_params1("SELECT pg_try_advisory_lock($1, hashtext($2))", kLeaseLockClass,
+                          l.schema)[0]
+              .as<bool>())
         break;
       if (std::chrono::steady_clock::now() > deadline)
         throw LeaseHeldError("the stale lease of " + previous.describe() +
@@ -135,20 +144,22 @@ std::unique_ptr<Lease> Lease::acquire(const std::string& url, const Ledger& l, c
         event_kind = "lease-recovered";  // the previous holder ended without releasing (crash)
         previous = before;
       }
-      auto r = tx.exec_params1("UPDATE " + l.q("lease") +
-                                   " SET epoch = epoch + 1, holder_host = $1, holder_pid = $2, "
-                                   "lease_backend = pg_backend_pid(), work_backend = $3, job_id = NULL, ttl_ms = $4, "
-                                   "acquired_at = clock_timestamp(), heartbeat = clock_timestamp(), released = false "
-                                   "WHERE id = 1 RETURNING epoch",
-                               lease->opts_.host, lease->opts_.pid, work_pid, lease->opts_.ttl_ms);
+      auto r = tx.exec_params1(
+          "UPDATE " + l.q("lease") +
+              " SET epoch = epoch + 1, holder_host = $1, holder_pid = $2, "
+              "lease_backend = pg_backend_pid(), work_backend = $3, job_id = NULL, ttl_ms = $4, "
+              "acquired_at = clock_timestamp(), heartbeat = clock_timestamp(), released = false "
+              "WHERE id = 1 RETURNING epoch",
+          lease->opts_.host, lease->opts_.pid, work_pid, lease->opts_.ttl_ms);
       lease->epoch_ = r[0].as<int64_t>();
       std::string detail = "{\"host\": " + json_str(lease->opts_.host) +
                            ", \"pid\": " + std::to_string(lease->opts_.pid) +
                            ", \"epoch\": " + std::to_string(lease->epoch_);
       if (event_kind != "lease-acquired") detail += ", \"previous\": " + previous.json();
       detail += "}";
-      tx.exec_params("INSERT INTO " + l.q("events") + " (job_id, kind, detail) VALUES (NULL, $1, $2::jsonb)",
-                     event_kind, detail);
+      tx.exec_params(
+          "INSERT INTO " + l.q("events") + " (job_id, kind, detail) VALUES (NULL, $1, $2::jsonb)",
+          event_kind, detail);
       tx.commit();
       break;
     } catch (const pqxx::sql_error& e) {
@@ -164,7 +175,8 @@ std::unique_ptr<Lease> Lease::acquire(const std::string& url, const Ledger& l, c
   }
   if (o.metrics) {
     o.metrics->add("lease_renewals_total", "", 0);
-    o.metrics->set("lease_last_renewal_timestamp_seconds", "", static_cast<double>(std::time(nullptr)));
+    o.metrics->set("lease_last_renewal_timestamp_seconds", "",
+                   static_cast<double>(std::time(nullptr)));
   }
   lease->thread_ = std::thread([p = lease.get()] { p->heartbeat_loop(); });
   return lease;
@@ -179,24 +191,27 @@ void Lease::fence(const std::string& why) const {
 void Lease::check() const {
   if (!lost_flag_) return;
   std::lock_guard g(mu_);
-  throw FencedError("the lease was lost (" + lost_ + "); this applier stops without writing anything more");
+  throw FencedError("the lease was lost (" + lost_ +
+                    "); this applier stops without writing anything more");
 }
 
 void Lease::check_epoch(pqxx::transaction_base& tx) const {
   check();
-  auto r = tx.exec("SELECT epoch, coalesce(holder_host, ''), coalesce(holder_pid, 0) FROM " + ledger_.q("lease") +
-                   " WHERE id = 1 FOR KEY SHARE");
+  auto r = tx.exec("SELECT epoch, coalesce(holder_host, ''), coalesce(holder_pid, 0) FROM " +
+                   ledger_.q("lease") + " WHERE id = 1 FOR KEY SHARE");
   int64_t now = r[0][0].as<int64_t>();
   if (now != epoch_) {
-    std::string why = "lease epoch is " + std::to_string(now) + ", ours was " + std::to_string(epoch_) +
-                      "; taken over by host " + r[0][1].as<std::string>() + " pid " + r[0][2].as<std::string>();
+    std::string why = "lease epoch is " + std::to_string(now) + ", ours was " +
+                      std::to_string(epoch_) + "; taken over by host " + r[0][1].as<std::string>() +
+                      " pid " + r[0][2].as<std::string>();
     fence(why);
     check();
   }
 }
 
 void Lease::set_job(pqxx::transaction_base& tx, int64_t job) const {
-  tx.exec_params0("UPDATE " + ledger_.q("lease") + " SET job_id = $1 WHERE id = 1 AND epoch = $2", job, epoch_);
+  tx.exec_params0("UPDATE " + ledger_.q("lease") + " SET job_id = $1 WHERE id = 1 AND epoch = $2",
+                  job, epoch_);
 }
 
 void Lease::heartbeat_loop() {
@@ -208,14 +223,16 @@ void Lease::heartbeat_loop() {
     std::string why;
     try {
       pqxx::nontransaction tx(*conn_);
-      auto r = tx.exec_params("UPDATE " + ledger_.q("lease") +
-                                  " SET heartbeat = clock_timestamp() WHERE id = 1 AND epoch = $1 RETURNING 1",
-                              epoch_);
+      auto r = tx.exec_params(
+          "UPDATE " + ledger_.q("lease") +
+              " SET heartbeat = clock_timestamp() WHERE id = 1 AND epoch = $1 RETURNING 1",
+          epoch_);
       if (r.empty())
         why = "another applier took the lease over (our heartbeat found a newer epoch)";
       else if (opts_.metrics) {
         opts_.metrics->add("lease_renewals_total", "", 1);
-        opts_.metrics->set("lease_last_renewal_timestamp_seconds", "", static_cast<double>(std::time(nullptr)));
+        opts_.metrics->set("lease_last_renewal_timestamp_seconds", "",
+                           static_cast<double>(std::time(nullptr)));
       }
     } catch (const std::exception& e) {
       why = std::string("the lease session ended: ") + e.what();
@@ -240,7 +257,8 @@ void Lease::release() {
   try {
     pqxx::nontransaction tx(*conn_);
     tx.exec_params("UPDATE " + ledger_.q("lease") +
-                       " SET released = true, heartbeat = clock_timestamp(), job_id = NULL, work_backend = NULL "
+                       " SET released = true, heartbeat = clock_timestamp(), job_id = NULL, "
+                       "work_backend = NULL "
                        "WHERE id = 1 AND epoch = $1",
                    epoch_);
     tx.exec_params("SELECT pg_advisory_unlock($1, hashtext($2))", kLeaseLockClass, ledger_.schema);
@@ -255,12 +273,15 @@ bool Lease::still_held(const std::string& url) const {
   try {
     auto c = pg::connect(url);
     pqxx::read_transaction tx(*c);
-    return tx.exec("SELECT epoch FROM " + ledger_.q("lease") + " WHERE id = 1")[0][0].as<int64_t>() == epoch_;
+    return tx.exec("SELECT epoch FROM " + ledger_.q("lease") + " WHERE id = 1")[0][0]
+               .as<int64_t>() == epoch_;
   } catch (const std::exception&) {
     return true;  // cannot tell: report the original error
   }
 }
 
-Lease::~Lease() { release(); }
+Lease::~Lease() {
+  release();
+}
 
 }  // namespace seam::executor

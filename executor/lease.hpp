@@ -48,15 +48,16 @@ struct LeaseOptions {
   int64_t ttl_ms = 30000;  // a heartbeat older than this lets another applier take over
   std::string host;        // "" = gethostname()
   int pid = 0;             // 0 = getpid()
-  Metrics* metrics = nullptr;  // lease_renewals_total, lease_takeovers_total, lease_last_renewal_timestamp_seconds
+  Metrics* metrics =
+      nullptr;  // lease_renewals_total, lease_takeovers_total, lease_last_renewal_timestamp_seconds
 };
 
 class Lease {
  public:
   // Takes the lease for `work`'s session (recorded so `seam jobs show` can
   // look up what it waits on). Throws LeaseHeldError naming a live holder.
-  static std::unique_ptr<Lease> acquire(const std::string& url, const Ledger& l, const LeaseOptions& o,
-                                        pqxx::connection& work);
+  static std::unique_ptr<Lease> acquire(const std::string& url, const Ledger& l,
+                                        const LeaseOptions& o, pqxx::connection& work);
   ~Lease();
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;

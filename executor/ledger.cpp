@@ -102,10 +102,13 @@ std::string with_schema(const std::string& sql, const std::string& qschema) {
   return out;
 }
 
-std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
+std::string text(const pqxx::field& f) {
+  return f.is_null() ? std::string() : f.as<std::string>();
+}
 
 int current_version(pqxx::transaction_base& tx, const Ledger& l) {
-  auto r = tx.exec_params1("SELECT to_regclass($1) IS NOT NULL", schema::quote_ident(l.schema) + ".version");
+  auto r = tx.exec_params1("SELECT to_regclass($1) IS NOT NULL",
+                           schema::quote_ident(l.schema) + ".version");
   if (!r[0].as<bool>()) return 0;
   auto v = tx.exec("SELECT max(version) FROM " + l.q("version"));
   return v[0][0].is_null() ? 0 : v[0][0].as<int>();
@@ -113,11 +116,15 @@ int current_version(pqxx::transaction_base& tx, const Ledger& l) {
 
 }  // namespace
 
-std::string Ledger::q(const char* table) const { return schema::quote_ident(schema) + "." + table; }
+std::string Ledger::q(const char* table) const {
+  return schema::quote_ident(schema) + "." + table;
+}
 
 bool ledger_exists(pqxx::connection& c, const Ledger& l) {
   pqxx::nontransaction tx(c);
-  return tx.exec_params1("SELECT to_regclass($1) IS NOT NULL", schema::quote_ident(l.schema) + ".version")[0]
+  return tx
+      .exec_params1("SELECT to_regclass($1) IS NOT NULL",
+                    schema::quote_ident(l.schema) + ".version")[0]
       .as<bool>();
 }
 
@@ -131,11 +138,13 @@ void ensure_ledger(pqxx::connection& c, const Ledger& l) {
   tx.exec_params("SELECT pg_advisory_xact_lock($1, hashtext($2))", kCreateLockClass, l.schema);
   std::string qs = schema::quote_ident(l.schema);
   tx.exec("CREATE SCHEMA IF NOT EXISTS " + qs);
-  tx.exec("CREATE TABLE IF NOT EXISTS " + l.q("version") +
-          " (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT clock_timestamp())");
+  tx.exec(
+      "CREATE TABLE IF NOT EXISTS " + l.q("version") +
+      " (version integer NOT NULL, migrated_at timestamptz NOT NULL DEFAULT clock_timestamp())");
   int v = current_version(tx, l);
   if (v > kLedgerVersion)
-    throw std::runtime_error("the job ledger in schema " + qs + " has version " + std::to_string(v) +
+    throw std::runtime_error("the job ledger in schema " + qs + " has version " +
+                             std::to_string(v) +
                              ", written by a newer seam (this one knows version " +
                              std::to_string(kLedgerVersion) + "); use that seam version or newer");
   for (int m = v; m < kLedgerVersion; ++m) {
@@ -148,7 +157,8 @@ void ensure_ledger(pqxx::connection& c, const Ledger& l) {
 namespace {
 
 const char* kJobCols =
-    "id, plan_fingerprint, state, phase, step, last_error, coalesce(holder_host, ''), coalesce(holder_pid, 0), "
+    "id, plan_fingerprint, state, phase, step, last_error, coalesce(holder_host, ''), "
+    "coalesce(holder_pid, 0), "
     "coalesce(lease_epoch, 0), pause_requested, cancel_requested, "
     "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
     "to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')";
@@ -181,14 +191,16 @@ const char* ts(const char* col) {
 }  // namespace
 
 std::optional<JobRow> read_job(pqxx::transaction_base& tx, const Ledger& l, int64_t id) {
-  auto r = tx.exec_params(std::string("SELECT ") + kJobCols + " FROM " + l.q("jobs") + " WHERE id = $1", id);
+  auto r = tx.exec_params(
+      std::string("SELECT ") + kJobCols + " FROM " + l.q("jobs") + " WHERE id = $1", id);
   if (r.empty()) return std::nullopt;
   return job_from(r[0]);
 }
 
 std::vector<JobRow> read_jobs(pqxx::transaction_base& tx, const Ledger& l) {
   std::vector<JobRow> out;
-  for (const auto& r : tx.exec(std::string("SELECT ") + kJobCols + " FROM " + l.q("jobs") + " ORDER BY id"))
+  for (const auto& r :
+       tx.exec(std::string("SELECT ") + kJobCols + " FROM " + l.q("jobs") + " ORDER BY id"))
     out.push_back(job_from(r));
   return out;
 }
@@ -197,9 +209,9 @@ std::vector<StepRow> read_steps(pqxx::transaction_base& tx, const Ledger& l, int
   std::vector<StepRow> out;
   std::string started = ts("started_at"), finished = ts("finished_at");
   for (const auto& r :
-       tx.exec_params("SELECT step_id, kind, phase, state, last_error, " + started + ", " + finished +
-                          ", coalesce(blockers::text, ''), position, attempts FROM " + l.q("steps") +
-                          " WHERE job_id = $1 ORDER BY position",
+       tx.exec_params("SELECT step_id, kind, phase, state, last_error, " + started + ", " +
+                          finished + ", coalesce(blockers::text, ''), position, attempts FROM " +
+                          l.q("steps") + " WHERE job_id = $1 ORDER BY position",
                       job)) {
     StepRow s;
     s.step_id = text(r[0]);
@@ -220,12 +232,12 @@ std::vector<StepRow> read_steps(pqxx::transaction_base& tx, const Ledger& l, int
 std::vector<ProgressRow> read_progress(pqxx::transaction_base& tx, const Ledger& l, int64_t job) {
   std::vector<ProgressRow> out;
   std::string updated = ts("p.updated_at");
-  for (const auto& r : tx.exec_params("SELECT p.step_id, p.table_name, coalesce(p.last_key::text, ''), p.rows_done, "
-                                      "p.batches, " +
-                                          updated + " FROM " + l.q("backfill_progress") + " p JOIN " +
-                                          l.q("steps") +
-                                          " s USING (job_id, step_id) WHERE p.job_id = $1 ORDER BY s.position",
-                                      job)) {
+  for (const auto& r : tx.exec_params(
+           "SELECT p.step_id, p.table_name, coalesce(p.last_key::text, ''), p.rows_done, "
+           "p.batches, " +
+               updated + " FROM " + l.q("backfill_progress") + " p JOIN " + l.q("steps") +
+               " s USING (job_id, step_id) WHERE p.job_id = $1 ORDER BY s.position",
+           job)) {
     ProgressRow p;
     p.step_id = text(r[0]);
     p.table_name = text(r[1]);
@@ -238,13 +250,14 @@ std::vector<ProgressRow> read_progress(pqxx::transaction_base& tx, const Ledger&
   return out;
 }
 
-std::vector<EventRow> read_events(pqxx::transaction_base& tx, const Ledger& l, int64_t job, int limit) {
+std::vector<EventRow> read_events(pqxx::transaction_base& tx, const Ledger& l, int64_t job,
+                                  int limit) {
   std::vector<EventRow> out;
   std::string at = ts("at");
-  for (const auto& r : tx.exec_params("SELECT * FROM (SELECT id, " + at + ", step_id, kind, detail::text FROM " +
-                                          l.q("events") +
-                                          " WHERE job_id = $1 ORDER BY id DESC LIMIT $2) e ORDER BY id",
-                                      job, limit)) {
+  for (const auto& r : tx.exec_params(
+           "SELECT * FROM (SELECT id, " + at + ", step_id, kind, detail::text FROM " +
+               l.q("events") + " WHERE job_id = $1 ORDER BY id DESC LIMIT $2) e ORDER BY id",
+           job, limit)) {
     EventRow e;
     e.id = r[0].as<int64_t>();
     e.at = text(r[1]);
@@ -264,7 +277,8 @@ std::string read_plan_text(pqxx::transaction_base& tx, const Ledger& l, int64_t 
 
 void add_event(pqxx::transaction_base& tx, const Ledger& l, int64_t job, const std::string& step,
                const std::string& kind, const std::string& detail_json) {
-  tx.exec_params("INSERT INTO " + l.q("events") + " (job_id, step_id, kind, detail) VALUES ($1, $2, $3, $4::jsonb)",
+  tx.exec_params("INSERT INTO " + l.q("events") +
+                     " (job_id, step_id, kind, detail) VALUES ($1, $2, $3, $4::jsonb)",
                  job, step, kind, detail_json.empty() ? std::string("{}") : detail_json);
 }
 
@@ -272,11 +286,21 @@ std::string json_str(const std::string& s) {
   std::string out = "\"";
   for (unsigned char ch : s) {
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (ch < 0x20) {
           char buf[8];

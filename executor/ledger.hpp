@@ -92,7 +92,8 @@ std::optional<JobRow> read_job(pqxx::transaction_base& tx, const Ledger& l, int6
 std::vector<JobRow> read_jobs(pqxx::transaction_base& tx, const Ledger& l);
 std::vector<StepRow> read_steps(pqxx::transaction_base& tx, const Ledger& l, int64_t job);
 std::vector<ProgressRow> read_progress(pqxx::transaction_base& tx, const Ledger& l, int64_t job);
-std::vector<EventRow> read_events(pqxx::transaction_base& tx, const Ledger& l, int64_t job, int limit);
+std::vector<EventRow> read_events(pqxx::transaction_base& tx, const Ledger& l, int64_t job,
+                                  int limit);
 std::string read_plan_text(pqxx::transaction_base& tx, const Ledger& l, int64_t job);
 
 // Appends an event (detail: a JSON object as text).

@@ -35,14 +35,18 @@ const std::map<std::string, const char*>& help() {
       {"seam_backfill_rows_total", "Rows updated by backfill batches."},
       {"seam_backfill_batches_total", "Backfill batches committed."},
       {"seam_backfill_batch_seconds", "Duration of backfill batches."},
-      {"seam_backfill_heap_blocks_read_total", "Heap blocks of the backfilled table read from disk (pg_statio)."},
-      {"seam_backfill_heap_blocks_hit_total", "Heap blocks of the backfilled table found in shared buffers (pg_statio)."},
+      {"seam_backfill_heap_blocks_read_total",
+       "Heap blocks of the backfilled table read from disk (pg_statio)."},
+      {"seam_backfill_heap_blocks_hit_total",
+       "Heap blocks of the backfilled table found in shared buffers (pg_statio)."},
       {"seam_backfill_wal_bytes_total", "WAL bytes the server generated while the backfill ran."},
-      {"seam_backfill_io_writes_total", "pg_stat_io writes of the server while the backfill ran (PostgreSQL 16+)."},
+      {"seam_backfill_io_writes_total",
+       "pg_stat_io writes of the server while the backfill ran (PostgreSQL 16+)."},
       {"seam_lock_timeouts_total", "Lock timeouts of a step (each a retry, or the give-up)."},
       {"seam_step_blocking_sessions", "Sessions blocking the running step."},
       {"seam_step_sessions_queued", "Sessions queued behind the running step."},
-      {"seam_blockers_terminated_total", "Blocking sessions terminated by --terminate-blockers-after-ms."},
+      {"seam_blockers_terminated_total",
+       "Blocking sessions terminated by --terminate-blockers-after-ms."},
       {"seam_throttle_pauses_total", "Times the backfill paused, by reason."},
       {"seam_throttle_paused", "1 while the backfill is paused for the reason."},
       {"seam_lease_renewals_total", "Lease heartbeats written."},
@@ -124,7 +128,8 @@ std::string Metrics::exposition() const {
     for (const auto& [labels, h] : s) {
       std::string sep = labels.empty() ? "" : labels + ",";
       for (size_t i = 0; i < kNumBuckets; ++i)
-        out << name << "_bucket{" << sep << "le=\"" << num(kBuckets[i]) << "\"} " << num(h.counts[i]) << "\n";
+        out << name << "_bucket{" << sep << "le=\"" << num(kBuckets[i]) << "\"} "
+            << num(h.counts[i]) << "\n";
       out << name << "_bucket{" << sep << "le=\"+Inf\"} " << h.count << "\n";
       out << series(name + "_sum", labels) << " " << num(h.sum) << "\n";
       out << series(name + "_count", labels) << " " << h.count << "\n";
@@ -133,10 +138,12 @@ std::string Metrics::exposition() const {
   return out.str();
 }
 
-MetricsServer::MetricsServer(const std::string& host_port, const Metrics& metrics) : metrics_(metrics) {
+MetricsServer::MetricsServer(const std::string& host_port, const Metrics& metrics)
+    : metrics_(metrics) {
   auto colon = host_port.rfind(':');
   if (colon == std::string::npos)
-    throw std::runtime_error("--metrics-addr '" + host_port + "': expected HOST:PORT, e.g. 127.0.0.1:9187");
+    throw std::runtime_error("--metrics-addr '" + host_port +
+                             "': expected HOST:PORT, e.g. 127.0.0.1:9187");
   std::string host = host_port.substr(0, colon);
   int port;
   try {
@@ -150,11 +157,13 @@ MetricsServer::MetricsServer(const std::string& host_port, const Metrics& metric
   addr.sin_port = htons(static_cast<uint16_t>(port));
   if (host == "localhost") host = "127.0.0.1";
   if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1)
-    throw std::runtime_error("--metrics-addr '" + host_port + "': the host must be an IPv4 address");
+    throw std::runtime_error("--metrics-addr '" + host_port +
+                             "': the host must be an IPv4 address");
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0) {
+  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::listen(fd_, 16) != 0) {
     std::string why = std::strerror(errno);
     if (fd_ >= 0) ::close(fd_);
     throw std::runtime_error("--metrics-addr '" + host_port + "': cannot listen: " + why);
@@ -181,7 +190,8 @@ void MetricsServer::loop() {
     std::string req;
     char buf[1024];
     pollfd cp{c, POLLIN, 0};
-    while (req.find("\r\n\r\n") == std::string::npos && req.size() < 8192 && ::poll(&cp, 1, 1000) > 0) {
+    while (req.find("\r\n\r\n") == std::string::npos && req.size() < 8192 &&
+           ::poll(&cp, 1, 1000) > 0) {
       ssize_t n = ::read(c, buf, sizeof buf);
       if (n <= 0) break;
       req.append(buf, static_cast<size_t>(n));
@@ -195,7 +205,8 @@ void MetricsServer::loop() {
       body = "seam serves GET /metrics\n";
     }
     std::string resp = "HTTP/1.1 " + status + "\r\nContent-Type: " + type +
-                       "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+                       "\r\nContent-Length: " + std::to_string(body.size()) +
+                       "\r\nConnection: close\r\n\r\n" + body;
     size_t off = 0;
     while (off < resp.size()) {
       ssize_t n = ::send(c, resp.data() + off, resp.size() - off, MSG_NOSIGNAL);

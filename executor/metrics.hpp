@@ -1,27 +1,28 @@
 // Prometheus metrics of an applier, and the tiny HTTP endpoint that serves
 // them (`seam apply --metrics-addr HOST:PORT`, GET /metrics, text format
-// 0.0.4). Names (all prefixed seam_):
+// 0.0.4). Names (all prefixed seam_), one per line:
 //
-//   backfill_rows_total{step,table}            rows updated by backfill batches
-//   backfill_batches_total{step,table}         batches committed
-//   backfill_batch_seconds{step}               histogram of batch durations
-//   backfill_heap_blocks_read_total{table}     pg_statio_user_tables.heap_blks_read delta over batches
-//   backfill_heap_blocks_hit_total{table}      ... heap_blks_hit delta
-//   backfill_wal_bytes_total                   WAL the server generated while batches ran (pg_current_wal_lsn delta)
-//   backfill_io_writes_total                   pg_stat_io writes delta while batches ran (PostgreSQL 16+ only)
-//   lock_timeouts_total{step}                  lock timeouts (each is a retry or the give-up)
-//   step_blocking_sessions{step}               sessions blocking the running step now
-//   step_sessions_queued{step}                 sessions queued behind the running step now
-//   blockers_terminated_total                  by --terminate-blockers-after-ms
-//   throttle_pauses_total{reason}              pause-flag | replica-lag
-//   throttle_paused{reason}                    1 while paused for that reason
-//   lease_renewals_total, lease_takeovers_total
-//   lease_last_renewal_timestamp_seconds       unix time of the last heartbeat
-//   job_resumes_total                          apply resumed an existing job
-//   step_duration_seconds{step}                how long each finished step took
-//   steps_done_total
-//   job_state{job,state}                       1 for the job's current state
-//   job_start_timestamp_seconds{job}           when this applier started the job
+//   backfill_rows_total{step,table}         rows updated by backfill batches
+//   backfill_batches_total{step,table}      batches committed
+//   backfill_batch_seconds{step}            histogram of batch durations
+//   backfill_heap_blocks_read_total{table}  pg_statio heap_blks_read delta over batches
+//   backfill_heap_blocks_hit_total{table}   pg_statio heap_blks_hit delta over batches
+//   backfill_wal_bytes_total                server WAL written while batches ran
+//   backfill_io_writes_total                pg_stat_io writes while batches ran (16+)
+//   lock_timeouts_total{step}               each a retry, or the give-up
+//   step_blocking_sessions{step}            sessions blocking the running step now
+//   step_sessions_queued{step}              sessions queued behind it now
+//   blockers_terminated_total               by --terminate-blockers-after-ms
+//   throttle_pauses_total{reason}           pause-flag | replica-lag
+//   throttle_paused{reason}                 1 while paused for that reason
+//   lease_renewals_total                    heartbeats written
+//   lease_takeovers_total                   stale leases taken over
+//   lease_last_renewal_timestamp_seconds    unix time of the last heartbeat
+//   job_resumes_total                       apply resumed an existing job
+//   step_duration_seconds{step}             how long each finished step took
+//   steps_done_total                        steps this applier completed
+//   job_state{job,state}                    1 for the job's current state
+//   job_start_timestamp_seconds{job}        when this applier started the job
 #pragma once
 
 #include <atomic>

@@ -37,7 +37,8 @@ struct UndoStatement {
 // The undo of one done step, given the steps done before it in the same job
 // (to tell whether a column or constraint is this job's own). Throws
 // seam::UnsupportedError naming the step and the statement it cannot undo.
-std::vector<UndoStatement> undo_of(const planner::Step& s, const std::vector<const planner::Step*>& done_before);
+std::vector<UndoStatement> undo_of(const planner::Step& s,
+                                   const std::vector<const planner::Step*>& done_before);
 
 struct RollbackOptions {
   std::string url;
@@ -50,6 +51,7 @@ struct RollbackOptions {
 
 // Rolls back job `job` using the plan stored with it (plan_text) or, when
 // given, `plan`. Returns a summary line.
-std::string rollback_job(int64_t job, const RollbackOptions& o, const planner::Plan* plan = nullptr);
+std::string rollback_job(int64_t job, const RollbackOptions& o,
+                         const planner::Plan* plan = nullptr);
 
 }  // namespace seam::executor

@@ -42,7 +42,8 @@ struct Driver {
 Driver start_driver(const std::vector<std::string>& args) {
   static int n = 0;
   Driver d;
-  d.out = fs::temp_directory_path() / ("seam_exec_crash_" + std::to_string(::getpid()) + "_" + std::to_string(++n));
+  d.out = fs::temp_directory_path() /
+          ("seam_exec_crash_" + std::to_string(::getpid()) + "_" + std::to_string(++n));
   int fd = ::open(d.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   std::vector<std::string> argv{EXECUTOR_DRIVER};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -66,7 +67,9 @@ TEST(ExecutorCrash, SigkillAtRandomPointsBackfillsEveryRowExactlyOnce) {
   std::string url = seam::test::fresh_database("crash");
   seam::test::setup_backfill_db(url, kRows, kComposite);
   std::string fp = seam::test::live_fingerprint(url);
-  std::vector<std::string> args{"backfill", url, fp, "--batch-size", "500", "--rows-per-second", "15000", "--backoff-ms", "20"};
+  std::vector<std::string> args{
+      "backfill",     url, fp, "--batch-size", "500", "--rows-per-second", "15000",
+      "--backoff-ms", "20"};
 
   std::mt19937 rng(20261125);
   int kills = 0, finished_early = 0;
@@ -104,7 +107,8 @@ TEST(ExecutorCrash, SigkillAtRandomPointsBackfillsEveryRowExactlyOnce) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   ASSERT_EQ(rc, 10) << out;
-  EXPECT_NE(out.find("waits at checkpoint checkpoint-005-before-contract"), std::string::npos) << out;
+  EXPECT_NE(out.find("waits at checkpoint checkpoint-005-before-contract"), std::string::npos)
+      << out;
   std::cout << "kills: " << kills << ", runs that ended before the kill: " << finished_early
             << ", rows done at each kill:";
   for (auto p : progress_at_kill) std::cout << " " << p;
@@ -117,20 +121,30 @@ TEST(ExecutorCrash, SigkillAtRandomPointsBackfillsEveryRowExactlyOnce) {
   // Exactly once: every row updated by exactly one batch.
   EXPECT_EQ(seam::test::query_value(url, "SELECT count(*) FROM t WHERE cnt = 1 AND v2 = v * 2"),
             std::to_string(kRows));
-  EXPECT_EQ(seam::test::query_value(url, "SELECT count(*) FROM t WHERE cnt <> 1 OR v2 IS DISTINCT FROM v * 2"), "0");
+  EXPECT_EQ(seam::test::query_value(
+                url, "SELECT count(*) FROM t WHERE cnt <> 1 OR v2 IS DISTINCT FROM v * 2"),
+            "0");
   EXPECT_EQ(seam::test::query_value(url, "SELECT count(*) FROM c WHERE cnt = 1 AND y = x + 1"),
             std::to_string(kComposite));
-  EXPECT_EQ(seam::test::query_value(url, "SELECT count(*) FROM c WHERE cnt <> 1 OR y IS DISTINCT FROM x + 1"), "0");
+  EXPECT_EQ(seam::test::query_value(
+                url, "SELECT count(*) FROM c WHERE cnt <> 1 OR y IS DISTINCT FROM x + 1"),
+            "0");
   EXPECT_EQ(seam::test::query_value(url, "SELECT sum(rows_done) FROM seam.backfill_progress"),
             std::to_string(kRows + kComposite));
   // SQL steps exactly once, the concurrent index valid and alone.
-  EXPECT_EQ(seam::test::query_value(url, "SELECT string_agg(step, ',') FROM applied_log"), "expand-001");
-  EXPECT_EQ(seam::test::query_value(url, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
-  EXPECT_EQ(seam::test::query_value(url, "SELECT count(*) FROM pg_indexes WHERE indexname = 't_v_idx'"), "1");
+  EXPECT_EQ(seam::test::query_value(url, "SELECT string_agg(step, ',') FROM applied_log"),
+            "expand-001");
+  EXPECT_EQ(seam::test::query_value(url, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"),
+            "0");
+  EXPECT_EQ(
+      seam::test::query_value(url, "SELECT count(*) FROM pg_indexes WHERE indexname = 't_v_idx'"),
+      "1");
   EXPECT_EQ(seam::test::query_value(url, "SELECT state FROM seam.jobs"), "awaiting-approval");
   // Contract never ran.
-  EXPECT_EQ(seam::test::query_value(url, "SELECT attnotnull FROM pg_attribute WHERE attrelid = 't'::regclass AND "
-                                         "attname = 'v2'"),
+  EXPECT_EQ(seam::test::query_value(
+                url,
+                "SELECT attnotnull FROM pg_attribute WHERE attrelid = 't'::regclass AND "
+                "attname = 'v2'"),
             "f");
 
   // Approve, and the contract step runs once.
@@ -141,16 +155,21 @@ TEST(ExecutorCrash, SigkillAtRandomPointsBackfillsEveryRowExactlyOnce) {
   }
   rc = finish(start_driver(args), &out);
   ASSERT_EQ(rc, 0) << out;
-  EXPECT_EQ(seam::test::query_value(url, "SELECT string_agg(step, ',' ORDER BY at) FROM applied_log"),
-            "expand-001,contract-006");
+  EXPECT_EQ(
+      seam::test::query_value(url, "SELECT string_agg(step, ',' ORDER BY at) FROM applied_log"),
+      "expand-001,contract-006");
   EXPECT_EQ(seam::test::query_value(url, "SELECT state FROM seam.jobs"), "done");
-  EXPECT_EQ(seam::test::query_value(url, "SELECT attnotnull FROM pg_attribute WHERE attrelid = 't'::regclass AND "
-                                         "attname = 'v2'"),
+  EXPECT_EQ(seam::test::query_value(
+                url,
+                "SELECT attnotnull FROM pg_attribute WHERE attrelid = 't'::regclass AND "
+                "attname = 'v2'"),
             "t");
   // The audit trail saw the crashes: resumes and lease recoveries.
-  EXPECT_GE(std::stoi(seam::test::query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'job-resumed'")),
+  EXPECT_GE(std::stoi(seam::test::query_value(
+                url, "SELECT count(*) FROM seam.events WHERE kind = 'job-resumed'")),
             10);
-  EXPECT_GE(std::stoi(seam::test::query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lease-recovered'")),
+  EXPECT_GE(std::stoi(seam::test::query_value(
+                url, "SELECT count(*) FROM seam.events WHERE kind = 'lease-recovered'")),
             1);
   // Applying the same plan again does nothing.
   rc = finish(start_driver(args), &out);

@@ -28,16 +28,26 @@ int main(int argc, char** argv) {
   std::string fp = argv[3];
   for (int i = 4; i + 1 < argc; i += 2) {
     std::string f = argv[i], v = argv[i + 1];
-    if (f == "--batch-size") o.batch_size = std::stoll(v);
-    else if (f == "--rows-per-second") o.rows_per_second = std::stod(v);
-    else if (f == "--lease-ttl-ms") o.lease_ttl_ms = std::stoll(v);
-    else if (f == "--lock-timeout-ms") o.lock_timeout_ms = std::stoll(v);
-    else if (f == "--max-retries") o.max_retries = std::stoi(v);
-    else if (f == "--sleep-ms") o.sleep_ms = std::stoll(v);
-    else if (f == "--target-batch-ms") o.target_batch_ms = std::stoll(v);
-    else if (f == "--max-replica-lag-ms") o.max_replica_lag_ms = std::stoll(v);
-    else if (f == "--backoff-ms") o.backoff_base_ms = std::stoll(v);
-    else if (f == "--through") o.through = seam::planner::phase_from_string(v);
+    if (f == "--batch-size")
+      o.batch_size = std::stoll(v);
+    else if (f == "--rows-per-second")
+      o.rows_per_second = std::stod(v);
+    else if (f == "--lease-ttl-ms")
+      o.lease_ttl_ms = std::stoll(v);
+    else if (f == "--lock-timeout-ms")
+      o.lock_timeout_ms = std::stoll(v);
+    else if (f == "--max-retries")
+      o.max_retries = std::stoi(v);
+    else if (f == "--sleep-ms")
+      o.sleep_ms = std::stoll(v);
+    else if (f == "--target-batch-ms")
+      o.target_batch_ms = std::stoll(v);
+    else if (f == "--max-replica-lag-ms")
+      o.max_replica_lag_ms = std::stoll(v);
+    else if (f == "--backoff-ms")
+      o.backoff_base_ms = std::stoll(v);
+    else if (f == "--through")
+      o.through = seam::planner::phase_from_string(v);
     else {
       std::cerr << "unknown flag " << f << "\n";
       return 64;

@@ -38,7 +38,8 @@ std::vector<std::string> case_names() {
 
 schema::Catalog columns_by_name(schema::Catalog c) {
   for (auto& [n, t] : c.tables)
-    std::sort(t.columns.begin(), t.columns.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::sort(t.columns.begin(), t.columns.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
   return c;
 }
 
@@ -51,7 +52,8 @@ TEST_P(ExecutorGolden, ApplyReachesTheDesiredState) {
   auto conn = pg::connect(url);
   schema::Catalog desired = schema::load_path((dir / "to.sql").string()).catalog;
   schema::Catalog live = pg::inspect(*conn);
-  planner::Plan made = pg::make_plan(differ::diff(live, desired), live, desired, test::plan_input(*conn, live, desired));
+  planner::Plan made = pg::make_plan(differ::diff(live, desired), live, desired,
+                                     test::plan_input(*conn, live, desired));
   ASSERT_FALSE(made.empty());
   std::string yaml = planner::to_yaml(made);
   planner::Plan plan = planner::plan_from_yaml(yaml, GetParam() + "/plan.yaml");
@@ -76,7 +78,8 @@ TEST_P(ExecutorGolden, ApplyReachesTheDesiredState) {
   for (const auto& s : plan.steps) checkpoints += s.kind == planner::StepKind::Checkpoint;
   EXPECT_EQ(approvals, checkpoints);
   EXPECT_EQ(test::query_value(url, "SELECT count(*) FROM seam.steps WHERE state <> 'done'"), "0");
-  EXPECT_EQ(test::query_value(url, "SELECT count(*) FROM seam.steps"), std::to_string(plan.steps.size()));
+  EXPECT_EQ(test::query_value(url, "SELECT count(*) FROM seam.steps"),
+            std::to_string(plan.steps.size()));
   // Every step done once: one step-done event each.
   EXPECT_EQ(test::query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'step-done'"),
             std::to_string(plan.steps.size() - checkpoints));

@@ -31,9 +31,11 @@ BEGIN NEW.cnt := OLD.cnt + 1; RETURN NEW; END $$;
 CREATE TRIGGER t_count BEFORE UPDATE OF v2 ON t FOR EACH ROW EXECUTE FUNCTION count_update();
 CREATE TRIGGER c_count BEFORE UPDATE OF y ON c FOR EACH ROW EXECUTE FUNCTION count_update();
 )sql");
-  run_sql(url, "INSERT INTO t (id, v) SELECT g, (g * 7) % 1000 FROM generate_series(1, " + std::to_string(rows) +
-                   ") g; INSERT INTO c (a, b, x) SELECT g / 100, g % 100, g FROM generate_series(1, " +
-                   std::to_string(composite_rows) + ") g; ANALYZE t; ANALYZE c");
+  run_sql(url,
+          "INSERT INTO t (id, v) SELECT g, (g * 7) % 1000 FROM generate_series(1, " +
+              std::to_string(rows) +
+              ") g; INSERT INTO c (a, b, x) SELECT g / 100, g % 100, g FROM generate_series(1, " +
+              std::to_string(composite_rows) + ") g; ANALYZE t; ANALYZE c");
 }
 
 inline std::string live_fingerprint(const std::string& url) {
@@ -41,8 +43,8 @@ inline std::string live_fingerprint(const std::string& url) {
   return seam::pg::catalog_fingerprint(seam::pg::inspect(*conn));
 }
 
-inline planner::Step sql_step(std::string id, planner::Phase ph, std::string sql, bool transactional = true,
-                              std::string on_failure = "") {
+inline planner::Step sql_step(std::string id, planner::Phase ph, std::string sql,
+                              bool transactional = true, std::string on_failure = "") {
   planner::Step s;
   s.id = std::move(id);
   s.kind = planner::StepKind::Sql;
@@ -82,18 +84,22 @@ inline planner::Plan backfill_plan(const std::string& source_fp) {
   p.seam_version = "test";
   p.dialect = "postgres";
   p.source_fingerprint = source_fp;
-  p.steps.push_back(sql_step("expand-001-add-column-t-w", Phase::Expand,
-                             "ALTER TABLE public.t ADD COLUMN w integer; INSERT INTO public.applied_log (step) VALUES "
-                             "('expand-001');"));
+  p.steps.push_back(sql_step(
+      "expand-001-add-column-t-w", Phase::Expand,
+      "ALTER TABLE public.t ADD COLUMN w integer; INSERT INTO public.applied_log (step) VALUES "
+      "('expand-001');"));
   p.steps.push_back(sql_step("expand-002-create-index-t-v-idx", Phase::Expand,
                              "CREATE INDEX CONCURRENTLY t_v_idx ON public.t (v);", false,
                              "DROP INDEX CONCURRENTLY IF EXISTS public.t_v_idx;"));
-  p.steps.push_back(backfill_step("backfill-003-t-v2", "public.t", {"id"}, "v2", "\"v\"::bigint * 2"));
+  p.steps.push_back(
+      backfill_step("backfill-003-t-v2", "public.t", {"id"}, "v2", "\"v\"::bigint * 2"));
   p.steps.push_back(backfill_step("backfill-004-c-y", "public.c", {"a", "b"}, "y", "\"x\" + 1"));
-  p.steps.push_back(checkpoint_step("checkpoint-005-before-contract", "the application no longer reads t.v"));
-  p.steps.push_back(sql_step("contract-006-t-v2-not-null", Phase::Contract,
-                             "ALTER TABLE public.t ALTER COLUMN v2 SET NOT NULL; INSERT INTO public.applied_log (step) "
-                             "VALUES ('contract-006');"));
+  p.steps.push_back(
+      checkpoint_step("checkpoint-005-before-contract", "the application no longer reads t.v"));
+  p.steps.push_back(sql_step(
+      "contract-006-t-v2-not-null", Phase::Contract,
+      "ALTER TABLE public.t ALTER COLUMN v2 SET NOT NULL; INSERT INTO public.applied_log (step) "
+      "VALUES ('contract-006');"));
   return p;
 }
 

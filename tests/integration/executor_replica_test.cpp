@@ -51,27 +51,32 @@ struct Standby {
     fs::create_directories(dir);
     fs::create_directories(dir / "sock");
     if (user.switch_user) {
-      if (::chown(dir.c_str(), user.uid, user.gid) != 0 || ::chown((dir / "sock").c_str(), user.uid, user.gid) != 0)
+      if (::chown(dir.c_str(), user.uid, user.gid) != 0 ||
+          ::chown((dir / "sock").c_str(), user.uid, user.gid) != 0)
         throw std::runtime_error("cannot chown " + dir.string());
     }
     fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
     seam::pg::SpawnOptions o;
     o.user = user;
     o.cwd = dir.string();
-    auto bb = seam::pg::run_capture({primary.pg_bin() + "/pg_basebackup", "-h", "127.0.0.1", "-p",
-                                     std::to_string(primary.port()), "-U", "postgres", "-D", (dir / "data").string(),
-                                     "-R", "-X", "stream", "--no-sync", "--checkpoint=fast"},
-                                    o);
+    auto bb = seam::pg::run_capture(
+        {primary.pg_bin() + "/pg_basebackup", "-h", "127.0.0.1", "-p",
+         std::to_string(primary.port()), "-U", "postgres", "-D", (dir / "data").string(), "-R",
+         "-X", "stream", "--no-sync", "--checkpoint=fast"},
+        o);
     if (bb.status != 0) throw std::runtime_error("pg_basebackup failed: " + bb.output);
     port = free_port();
     int log = ::open((dir / "standby.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (user.switch_user && ::fchown(log, user.uid, user.gid) != 0) throw std::runtime_error("chown log");
+    if (user.switch_user && ::fchown(log, user.uid, user.gid) != 0)
+      throw std::runtime_error("chown log");
     o.stdout_fd = o.stderr_fd = log;
     o.new_session = true;
-    pid = seam::pg::spawn({primary.pg_bin() + "/postgres", "-D", (dir / "data").string(), "-p", std::to_string(port),
-                           "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + (dir / "sock").string(),
-                           "-c", "hot_standby=on", "-c", "fsync=off", "-c", "wal_receiver_status_interval=1s"},
-                          o);
+    pid = seam::pg::spawn(
+        {primary.pg_bin() + "/postgres", "-D", (dir / "data").string(), "-p", std::to_string(port),
+         "-c", "listen_addresses=127.0.0.1", "-c",
+         "unix_socket_directories=" + (dir / "sock").string(), "-c", "hot_standby=on", "-c",
+         "fsync=off", "-c", "wal_receiver_status_interval=1s"},
+        o);
     ::close(log);
     url = "postgresql://postgres@127.0.0.1:" + std::to_string(port) + "/postgres";
     auto end = Clock::now() + std::chrono::seconds(60);
@@ -96,7 +101,8 @@ struct Standby {
 };
 
 int64_t rows_done(const std::string& url) {
-  return std::stoll(query_value(url, "SELECT coalesce(sum(rows_done), 0) FROM seam.backfill_progress"));
+  return std::stoll(
+      query_value(url, "SELECT coalesce(sum(rows_done), 0) FROM seam.backfill_progress"));
 }
 
 TEST(ExecutorReplica, BackfillPausesWhileReplicaLagIsAboveTheBound) {
@@ -105,10 +111,12 @@ TEST(ExecutorReplica, BackfillPausesWhileReplicaLagIsAboveTheBound) {
   std::string fp = seam::test::live_fingerprint(url);
   Standby standby(seam::test::server());
   auto streaming = [&] {
-    return query_value(url, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") == "1";
+    return query_value(url, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'") ==
+           "1";
   };
   auto end = Clock::now() + std::chrono::seconds(30);
-  while (!streaming() && Clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (!streaming() && Clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_TRUE(streaming());
   seam::test::run_sql(standby.url, "SELECT pg_wal_replay_pause()");
 
@@ -116,8 +124,8 @@ TEST(ExecutorReplica, BackfillPausesWhileReplicaLagIsAboveTheBound) {
   int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   seam::pg::SpawnOptions o;
   o.stdout_fd = o.stderr_fd = fd;
-  pid_t driver = seam::pg::spawn({EXECUTOR_DRIVER, "backfill", url, fp, "--batch-size", "200", "--rows-per-second",
-                                  "20000", "--max-replica-lag-ms", "1000"},
+  pid_t driver = seam::pg::spawn({EXECUTOR_DRIVER, "backfill", url, fp, "--batch-size", "200",
+                                  "--rows-per-second", "20000", "--max-replica-lag-ms", "1000"},
                                  o);
   ::close(fd);
   // The lag passes the bound: the backfill pauses, and stays paused.
@@ -125,8 +133,9 @@ TEST(ExecutorReplica, BackfillPausesWhileReplicaLagIsAboveTheBound) {
   bool paused = false;
   while (!paused && Clock::now() < end) {
     try {
-      paused = query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'throttle-pause' AND "
-                                "detail ->> 'reason' = 'replica-lag'") != "0";
+      paused = query_value(url,
+                           "SELECT count(*) FROM seam.events WHERE kind = 'throttle-pause' AND "
+                           "detail ->> 'reason' = 'replica-lag'") != "0";
     } catch (const std::exception&) {
       // the ledger is not created yet
     }

@@ -96,8 +96,8 @@ std::unique_ptr<Proc> start(const std::string& exe, const std::vector<std::strin
 }
 
 // Waits until `query` returns `want` (or gives up after `seconds`).
-bool wait_for(const std::string& url, const std::string& query, const std::function<bool(const std::string&)>& ok,
-              double seconds = 30) {
+bool wait_for(const std::string& url, const std::string& query,
+              const std::function<bool(const std::string&)>& ok, double seconds = 30) {
   auto end = Clock::now() + std::chrono::duration<double>(seconds);
   while (Clock::now() < end) {
     try {
@@ -111,7 +111,8 @@ bool wait_for(const std::string& url, const std::string& query, const std::funct
 }
 
 int64_t rows_done(const std::string& url) {
-  std::string v = query_value(url, "SELECT coalesce(sum(rows_done), 0) FROM seam.backfill_progress");
+  std::string v =
+      query_value(url, "SELECT coalesce(sum(rows_done), 0) FROM seam.backfill_progress");
   return std::stoll(v);
 }
 
@@ -128,14 +129,17 @@ seam::planner::Plan expand_plan(const std::string& fp) {
   p.steps.push_back(sql_step("expand-002-create-index-t-v-idx", Phase::Expand,
                              "CREATE INDEX CONCURRENTLY t_v_new_idx ON public.t (v_new);", false,
                              "DROP INDEX CONCURRENTLY IF EXISTS public.t_v_new_idx;"));
-  p.steps.push_back(sql_step("dual-write-003-function", Phase::DualWrite,
-                             "CREATE FUNCTION public.t_sync_v_new() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                             "NEW.v_new := NEW.v; RETURN NEW; END $$;"));
-  p.steps.push_back(sql_step("dual-write-004-trigger", Phase::DualWrite,
-                             "CREATE TRIGGER t_sync_v_new BEFORE INSERT OR UPDATE ON public.t FOR EACH ROW EXECUTE "
-                             "FUNCTION public.t_sync_v_new();"));
-  p.steps.push_back(sql_step("expand-005-check", Phase::Expand,
-                             "ALTER TABLE public.t ADD CONSTRAINT t_v_new_not_null CHECK (v_new IS NOT NULL) NOT VALID;"));
+  p.steps.push_back(
+      sql_step("dual-write-003-function", Phase::DualWrite,
+               "CREATE FUNCTION public.t_sync_v_new() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               "NEW.v_new := NEW.v; RETURN NEW; END $$;"));
+  p.steps.push_back(sql_step(
+      "dual-write-004-trigger", Phase::DualWrite,
+      "CREATE TRIGGER t_sync_v_new BEFORE INSERT OR UPDATE ON public.t FOR EACH ROW EXECUTE "
+      "FUNCTION public.t_sync_v_new();"));
+  p.steps.push_back(sql_step(
+      "expand-005-check", Phase::Expand,
+      "ALTER TABLE public.t ADD CONSTRAINT t_v_new_not_null CHECK (v_new IS NOT NULL) NOT VALID;"));
   p.steps.push_back(backfill_step("backfill-006-t-v-new", "public.t", {"id"}, "v_new", "\"v\""));
   p.steps.push_back(checkpoint_step("checkpoint-007", "all application instances write v_new"));
   p.steps.push_back(sql_step("contract-008-validate", Phase::Contract,
@@ -170,7 +174,8 @@ TEST(Executor, SecondApplierRefusesNamingTheHolder) {
   std::string url = seam::test::fresh_database("two");
   seam::test::setup_backfill_db(url, 20000, 100);
   std::string fp = seam::test::live_fingerprint(url);
-  auto first = start(EXECUTOR_DRIVER, {"backfill", url, fp, "--batch-size", "100", "--rows-per-second", "1000"});
+  auto first = start(EXECUTOR_DRIVER,
+                     {"backfill", url, fp, "--batch-size", "100", "--rows-per-second", "1000"});
   ASSERT_TRUE(wait_for(url, "SELECT count(*) FROM seam.backfill_progress WHERE rows_done > 0",
                        [](const std::string& v) { return v == "1"; }))
       << first->output();
@@ -197,8 +202,11 @@ TEST(Executor, DriftRefusesAndExplainsUnlessResumingItsOwnJob) {
   EXPECT_NE(r.output.find("changed since the plan was made"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find(fp), std::string::npos) << r.output;
   EXPECT_EQ(query_value(url, "SELECT count(*) FROM seam.jobs"), "0");
-  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'v_new'"),
-            "0");
+  EXPECT_EQ(
+      query_value(
+          url,
+          "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'v_new'"),
+      "0");
   // Without the drift, the job starts; stopped after expand, it resumes even
   // though its own steps changed the catalog.
   run_sql(url, "DROP TABLE surprise");
@@ -214,23 +222,30 @@ TEST(Executor, DriftRefusesAndExplainsUnlessResumingItsOwnJob) {
 
 TEST(Executor, DriftListsWhatDiffersGivenTheDesiredState) {
   std::string url = seam::test::fresh_database("driftlist");
-  run_sql(url, "CREATE TABLE accounts (id bigint PRIMARY KEY, email text); "
-               "INSERT INTO accounts SELECT g, 'u' || g FROM generate_series(1, 100) g");
+  run_sql(url,
+          "CREATE TABLE accounts (id bigint PRIMARY KEY, email text); "
+          "INSERT INTO accounts SELECT g, 'u' || g FROM generate_series(1, 100) g");
   fs::path desired = temp_path("desired.sql");
-  std::ofstream(desired) << "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, note text);\n"
-                            "CREATE INDEX accounts_email_idx ON accounts (email);\n";
+  std::ofstream(desired)
+      << "CREATE TABLE accounts (id bigint PRIMARY KEY, email text, note text);\n"
+         "CREATE INDEX accounts_email_idx ON accounts (email);\n";
   std::string plan = temp_path("plan.yaml").string();
   auto made = seam_cli({"plan", "--db", url, "--schema", desired.string(), "--out", plan});
   ASSERT_EQ(made.status, 0) << made.output;
   // Someone adds the index by hand and another table appears.
-  run_sql(url, "CREATE INDEX accounts_email_idx ON accounts (email); CREATE TABLE surprise (id int)");
+  run_sql(url,
+          "CREATE INDEX accounts_email_idx ON accounts (email); CREATE TABLE surprise (id int)");
   auto r = seam_cli({"apply", plan, "--db", url, "--schema", desired.string()});
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("changed since the plan was made"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("needed now, not in the plan: drop table public.surprise"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("in the plan, no longer needed: add index public.accounts_email_idx"), std::string::npos)
+  EXPECT_NE(r.output.find("needed now, not in the plan: drop table public.surprise"),
+            std::string::npos)
       << r.output;
-  EXPECT_EQ(r.output.find("add column public.accounts.note"), std::string::npos) << r.output;  // still as planned
+  EXPECT_NE(r.output.find("in the plan, no longer needed: add index public.accounts_email_idx"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("add column public.accounts.note"), std::string::npos)
+      << r.output;  // still as planned
   // Without --schema it says how to see the differences.
   r = seam_cli({"apply", plan, "--db", url});
   EXPECT_EQ(r.status, 2) << r.output;
@@ -246,14 +261,19 @@ TEST(Executor, CheckpointStopsBeforeContractAndApproveContinues) {
   auto r = seam_cli({"apply", plan, "--db", url, "--batch-size", "700", "--log-format", "json"});
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("\"kind\": \"checkpoint\""), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("seam jobs approve 1 --checkpoint checkpoint-007"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("seam jobs approve 1 --checkpoint checkpoint-007"), std::string::npos)
+      << r.output;
   EXPECT_EQ(query_value(url, "SELECT state FROM seam.jobs"), "awaiting-approval");
-  EXPECT_EQ(query_value(url, "SELECT convalidated FROM pg_constraint WHERE conname = 't_v_new_not_null'"), "f");
+  EXPECT_EQ(
+      query_value(url, "SELECT convalidated FROM pg_constraint WHERE conname = 't_v_new_not_null'"),
+      "f");
   EXPECT_EQ(query_value(url, "SELECT count(*) FROM t WHERE v_new IS DISTINCT FROM v"), "0");
   // Applying again without approval stops at the same place.
   r = seam_cli({"apply", plan, "--db", url});
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(query_value(url, "SELECT convalidated FROM pg_constraint WHERE conname = 't_v_new_not_null'"), "f");
+  EXPECT_EQ(
+      query_value(url, "SELECT convalidated FROM pg_constraint WHERE conname = 't_v_new_not_null'"),
+      "f");
   auto show = seam_cli({"jobs", "show", "1", "--db", url});
   EXPECT_EQ(show.status, 0) << show.output;
   EXPECT_NE(show.output.find("checkpoint-007  waiting"), std::string::npos) << show.output;
@@ -262,11 +282,14 @@ TEST(Executor, CheckpointStopsBeforeContractAndApproveContinues) {
   EXPECT_NE(list.output.find("awaiting-approval"), std::string::npos) << list.output;
   auto ok = seam_cli({"jobs", "approve", "1", "--db", url});
   ASSERT_EQ(ok.status, 0) << ok.output;
-  EXPECT_NE(ok.output.find("checkpoint checkpoint-007 of job 1 approved"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("checkpoint checkpoint-007 of job 1 approved"), std::string::npos)
+      << ok.output;
   r = seam_cli({"apply", plan, "--db", url});
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(query_value(url, "SELECT state FROM seam.jobs"), "done");
-  EXPECT_EQ(query_value(url, "SELECT convalidated FROM pg_constraint WHERE conname = 't_v_new_not_null'"), "t");
+  EXPECT_EQ(
+      query_value(url, "SELECT convalidated FROM pg_constraint WHERE conname = 't_v_new_not_null'"),
+      "t");
   // A second approval has nothing to approve: one clear line.
   ok = seam_cli({"jobs", "approve", "1", "--db", url});
   EXPECT_EQ(ok.status, 1) << ok.output;
@@ -283,7 +306,9 @@ TEST(Executor, RollbackAfterExpandRestoresTheOriginalCatalogExactly) {
   ASSERT_NE(seam::test::live_fingerprint(url), before);
   auto rb = seam_cli({"jobs", "rollback", "1", "--db", url});
   ASSERT_EQ(rb.status, 0) << rb.output;
-  EXPECT_NE(rb.output.find("DROP INDEX CONCURRENTLY IF EXISTS public.t_v_new_idx"), std::string::npos) << rb.output;
+  EXPECT_NE(rb.output.find("DROP INDEX CONCURRENTLY IF EXISTS public.t_v_new_idx"),
+            std::string::npos)
+      << rb.output;
   EXPECT_EQ(seam::test::live_fingerprint(url), before);
   EXPECT_EQ(query_value(url, "SELECT state FROM seam.jobs"), "rolled-back");
   // After the rollback the same plan applies again as a new job.
@@ -300,17 +325,21 @@ TEST(Executor, RollbackAfterExpandRestoresTheOriginalCatalogExactly) {
 
 TEST(Executor, RollbackRefusesWhatItCannotUndo) {
   using seam::planner::Phase;
-  auto dml = seam::test::sql_step("expand-001", Phase::Expand, "INSERT INTO public.log VALUES (1);");
+  auto dml =
+      seam::test::sql_step("expand-001", Phase::Expand, "INSERT INTO public.log VALUES (1);");
   try {
     seam::executor::undo_of(dml, {});
     FAIL() << "no error";
   } catch (const seam::UnsupportedError& e) {
-    EXPECT_NE(std::string(e.what()).find("step expand-001 cannot be rolled back"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("step expand-001 cannot be rolled back"),
+              std::string::npos)
+        << e.what();
     EXPECT_NE(std::string(e.what()).find("INSERT INTO public.log"), std::string::npos) << e.what();
   }
   auto bf = seam::test::backfill_step("backfill-002", "public.t", {"id"}, "v", "1");
   EXPECT_THROW(seam::executor::undo_of(bf, {}), seam::UnsupportedError);
-  auto add = seam::test::sql_step("expand-000", Phase::Expand, "ALTER TABLE public.t ADD COLUMN v integer;");
+  auto add = seam::test::sql_step("expand-000", Phase::Expand,
+                                  "ALTER TABLE public.t ADD COLUMN v integer;");
   EXPECT_TRUE(seam::executor::undo_of(bf, {&add}).empty());
   auto u = seam::executor::undo_of(add, {});
   ASSERT_EQ(u.size(), 1u);
@@ -321,14 +350,16 @@ TEST(Executor, PauseAndResumeTakeEffectWithinOneBatch) {
   std::string url = seam::test::fresh_database("pause");
   seam::test::setup_backfill_db(url, 50000, 10);
   std::string fp = seam::test::live_fingerprint(url);
-  auto applier = start(EXECUTOR_DRIVER, {"backfill", url, fp, "--batch-size", "200", "--rows-per-second", "4000"});
+  auto applier = start(EXECUTOR_DRIVER,
+                       {"backfill", url, fp, "--batch-size", "200", "--rows-per-second", "4000"});
   ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
                        [](const std::string& v) { return !v.empty() && std::stoll(v) >= 1000; }))
       << applier->output();
   auto p = seam_cli({"jobs", "pause", "1", "--db", url});
   ASSERT_EQ(p.status, 0) << p.output;
   int64_t at_pause = rows_done(url);
-  ASSERT_TRUE(wait_for(url, "SELECT state FROM seam.jobs", [](const std::string& v) { return v == "paused"; }, 10))
+  ASSERT_TRUE(wait_for(
+      url, "SELECT state FROM seam.jobs", [](const std::string& v) { return v == "paused"; }, 10))
       << applier->output();
   int64_t paused_at = rows_done(url);
   // At most the batch in flight when the flag was set committed after it.
@@ -339,9 +370,11 @@ TEST(Executor, PauseAndResumeTakeEffectWithinOneBatch) {
   EXPECT_NE(show.output.find("job 1: paused (pause requested)"), std::string::npos) << show.output;
   auto res = seam_cli({"jobs", "resume", "1", "--db", url});
   ASSERT_EQ(res.status, 0) << res.output;
-  EXPECT_NE(res.output.find("its applier continues within one batch"), std::string::npos) << res.output;
-  ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
-                       [&](const std::string& v) { return std::stoll(v) > paused_at; }, 5))
+  EXPECT_NE(res.output.find("its applier continues within one batch"), std::string::npos)
+      << res.output;
+  ASSERT_TRUE(wait_for(
+      url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
+      [&](const std::string& v) { return std::stoll(v) > paused_at; }, 5))
       << applier->output();
   // Cancel stops it at the next safe point.
   auto c = seam_cli({"jobs", "cancel", "1", "--db", url});
@@ -386,7 +419,8 @@ TEST(Executor, LockTimeoutRetriesWhileWritersKeepGoingAndShowNamesTheBlocker) {
     }
   });
 
-  auto applier = start(SEAM_BINARY, {"apply", plan, "--db", url, "--lock-timeout", "200", "--max-retries", "60"});
+  auto applier = start(
+      SEAM_BINARY, {"apply", plan, "--db", url, "--lock-timeout", "200", "--max-retries", "60"});
   // While it waits, `seam jobs show` names the blocking session.
   bool named = false;
   std::string show;
@@ -398,7 +432,8 @@ TEST(Executor, LockTimeoutRetriesWhileWritersKeepGoingAndShowNamesTheBlocker) {
     if (!named) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_TRUE(named) << show;
-  std::this_thread::sleep_for(std::chrono::seconds(4));  // the blocker holds on well past lock_timeout
+  std::this_thread::sleep_for(
+      std::chrono::seconds(4));  // the blocker holds on well past lock_timeout
   btx.commit();
   int rc = applier->wait();
   stop = true;
@@ -409,13 +444,19 @@ TEST(Executor, LockTimeoutRetriesWhileWritersKeepGoingAndShowNamesTheBlocker) {
   // Each timeout was recorded; those that sampled the wait name the blocker.
   EXPECT_EQ(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout'"),
             std::to_string(attempts - 1));
-  EXPECT_GE(std::stoi(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout' AND "
-                                       "detail -> 'wait' -> 'blockers' @> '[{\"pid\": " +
-                                           std::to_string(blocker_pid) + "}]'")),
-            1);
-  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'late'"),
-            "1");
-  std::cout << "writes: " << writes << ", worst writer latency: " << worst_us / 1000 << " ms (lock_timeout 200 ms, "
+  EXPECT_GE(
+      std::stoi(query_value(url,
+                            "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout' AND "
+                            "detail -> 'wait' -> 'blockers' @> '[{\"pid\": " +
+                                std::to_string(blocker_pid) + "}]'")),
+      1);
+  EXPECT_EQ(
+      query_value(
+          url,
+          "SELECT count(*) FROM pg_attribute WHERE attrelid = 't'::regclass AND attname = 'late'"),
+      "1");
+  std::cout << "writes: " << writes << ", worst writer latency: " << worst_us / 1000
+            << " ms (lock_timeout 200 ms, "
             << "blocker held ~" << 4 << "+ s), DDL attempts: " << attempts << "\n";
   EXPECT_GT(writes.load(), 50);
   // Near lock_timeout, far from the blocker's 4+ seconds.
@@ -440,9 +481,10 @@ TEST(Executor, BlockerPolicyTerminatesOldBlockersOnlyWhenAskedTo) {
   // Without the policy the step gives up after its retries, naming the blocker.
   auto r = seam_cli({"apply", plan, "--db", url, "--lock-timeout", "100", "--max-retries", "2"});
   EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_NE(r.output.find("gave up after 3 lock timeouts; blocked by pid " + std::to_string(blocker_pid) +
-                          " (application 'forgotten psql', idle in transaction"),
-            std::string::npos)
+  EXPECT_NE(
+      r.output.find("gave up after 3 lock timeouts; blocked by pid " + std::to_string(blocker_pid) +
+                    " (application 'forgotten psql', idle in transaction"),
+      std::string::npos)
       << r.output;
   EXPECT_EQ(query_value(url, "SELECT state FROM seam.jobs"), "failed");
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));
@@ -450,9 +492,12 @@ TEST(Executor, BlockerPolicyTerminatesOldBlockersOnlyWhenAskedTo) {
   r = seam_cli({"apply", plan, "--db", url, "--lock-timeout", "100", "--max-retries", "5",
                 "--terminate-blockers-after-ms", "1000"});
   EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("terminated blocking session pid " + std::to_string(blocker_pid)), std::string::npos)
+  EXPECT_NE(r.output.find("terminated blocking session pid " + std::to_string(blocker_pid)),
+            std::string::npos)
       << r.output;
-  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + std::to_string(blocker_pid)), "0");
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_stat_activity WHERE pid = " +
+                                 std::to_string(blocker_pid)),
+            "0");
   EXPECT_EQ(query_value(url, "SELECT state FROM seam.jobs"), "done");
 }
 
@@ -463,23 +508,27 @@ TEST(Executor, FailedConcurrentIndexBuildLeavesNoInvalidIndex) {
   p.seam_version = "test";
   p.dialect = "postgres";
   p.source_fingerprint = seam::test::live_fingerprint(url);
-  p.steps.push_back(seam::test::sql_step("expand-001-unique-v", seam::planner::Phase::Expand,
-                                         "CREATE UNIQUE INDEX CONCURRENTLY t_v_key ON public.t (v);", false,
-                                         "DROP INDEX CONCURRENTLY IF EXISTS public.t_v_key;"));
+  p.steps.push_back(
+      seam::test::sql_step("expand-001-unique-v", seam::planner::Phase::Expand,
+                           "CREATE UNIQUE INDEX CONCURRENTLY t_v_key ON public.t (v);", false,
+                           "DROP INDEX CONCURRENTLY IF EXISTS public.t_v_key;"));
   std::string plan = write_plan(p);
   auto r = seam_cli({"apply", plan, "--db", url});
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("could not create unique index"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("ran the cleanup of step expand-001-unique-v"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ran the cleanup of step expand-001-unique-v"), std::string::npos)
+      << r.output;
   EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_class WHERE relname = 't_v_key'"), "0");
   EXPECT_EQ(query_value(url, "SELECT state || ' ' || attempts FROM seam.steps"), "failed 1");
   // Fix the data and resume: the same job finishes.
   run_sql(url, "UPDATE t SET v = id");
   r = seam_cli({"apply", plan, "--db", url});
   EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE "
-                             "c.relname = 't_v_key' AND i.indisvalid"),
-            "1");
+  EXPECT_EQ(
+      query_value(url,
+                  "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE "
+                  "c.relname = 't_v_key' AND i.indisvalid"),
+      "1");
   EXPECT_EQ(query_value(url, "SELECT count(*) || ' ' || max(state) FROM seam.jobs"), "1 done");
 }
 
@@ -491,7 +540,8 @@ TEST(Executor, ConcurrentIndexBuildWaitingForOldTransactionsRetriesAndLeavesNoIn
   p.dialect = "postgres";
   p.source_fingerprint = seam::test::live_fingerprint(url);
   p.steps.push_back(seam::test::sql_step("expand-001-index", seam::planner::Phase::Expand,
-                                         "CREATE INDEX CONCURRENTLY t_v_idx ON public.t (v);", false,
+                                         "CREATE INDEX CONCURRENTLY t_v_idx ON public.t (v);",
+                                         false,
                                          "DROP INDEX CONCURRENTLY IF EXISTS public.t_v_idx;"));
   std::string plan = write_plan(p);
   // An old snapshot on another table: a concurrent build waits for it to end.
@@ -499,17 +549,23 @@ TEST(Executor, ConcurrentIndexBuildWaitingForOldTransactionsRetriesAndLeavesNoIn
   pqxx::transaction<pqxx::isolation_level::repeatable_read> btx(blocker);
   btx.exec("SELECT count(*) FROM applied_log");
   int blocker_pid = blocker.backendpid();
-  auto applier = start(SEAM_BINARY, {"apply", plan, "--db", url, "--lock-timeout", "300", "--max-retries", "40"});
-  ASSERT_TRUE(wait_for(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout'",
-                       [](const std::string& v) { return !v.empty() && std::stoi(v) >= 2; }, 30))
+  auto applier = start(
+      SEAM_BINARY, {"apply", plan, "--db", url, "--lock-timeout", "300", "--max-retries", "40"});
+  ASSERT_TRUE(wait_for(
+      url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout'",
+      [](const std::string& v) { return !v.empty() && std::stoi(v) >= 2; }, 30))
       << applier->output();
   btx.commit();
   EXPECT_EQ(applier->wait(), 0) << applier->output();
-  EXPECT_GE(std::stoi(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout' AND "
-                                       "detail -> 'wait' -> 'blockers' @> '[{\"pid\": " +
-                                           std::to_string(blocker_pid) + "}]'")),
-            1);
-  EXPECT_GE(std::stoi(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'step-cleanup'")), 2);
+  EXPECT_GE(
+      std::stoi(query_value(url,
+                            "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout' AND "
+                            "detail -> 'wait' -> 'blockers' @> '[{\"pid\": " +
+                                std::to_string(blocker_pid) + "}]'")),
+      1);
+  EXPECT_GE(
+      std::stoi(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'step-cleanup'")),
+      2);
   EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_index WHERE NOT indisvalid"), "0");
   EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_indexes WHERE indexname = 't_v_idx'"), "1");
 }
@@ -518,8 +574,9 @@ TEST(Executor, BackfillBatchBehindARowLockRetriesNamingTheBlocker) {
   std::string url = seam::test::fresh_database("rowlock");
   seam::test::setup_backfill_db(url, 20000, 10);
   std::string fp = seam::test::live_fingerprint(url);
-  auto applier = start(EXECUTOR_DRIVER, {"backfill", url, fp, "--batch-size", "100", "--rows-per-second", "5000",
-                                         "--lock-timeout-ms", "200", "--backoff-ms", "50", "--max-retries", "100"});
+  auto applier = start(EXECUTOR_DRIVER,
+                       {"backfill", url, fp, "--batch-size", "100", "--rows-per-second", "5000",
+                        "--lock-timeout-ms", "200", "--backoff-ms", "50", "--max-retries", "100"});
   ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
                        [](const std::string& v) { return !v.empty() && std::stoll(v) >= 100; }))
       << applier->output();
@@ -527,26 +584,33 @@ TEST(Executor, BackfillBatchBehindARowLockRetriesNamingTheBlocker) {
   pqxx::work btx(blocker);
   btx.exec("SELECT * FROM t WHERE id = 12000 FOR UPDATE");
   int blocker_pid = blocker.backendpid();
-  ASSERT_TRUE(wait_for(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout'",
-                       [](const std::string& v) { return !v.empty() && std::stoi(v) >= 2; }, 30))
+  ASSERT_TRUE(wait_for(
+      url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout'",
+      [](const std::string& v) { return !v.empty() && std::stoi(v) >= 2; }, 30))
       << applier->output();
   btx.commit();
   EXPECT_EQ(applier->wait(), 10) << applier->output();
-  EXPECT_GE(std::stoi(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout' AND step_id = "
-                                       "'backfill-003-t-v2' AND detail -> 'wait' -> 'blockers' @> '[{\"pid\": " +
-                                           std::to_string(blocker_pid) + "}]'")),
+  EXPECT_GE(std::stoi(query_value(
+                url,
+                "SELECT count(*) FROM seam.events WHERE kind = 'lock-timeout' AND step_id = "
+                "'backfill-003-t-v2' AND detail -> 'wait' -> 'blockers' @> '[{\"pid\": " +
+                    std::to_string(blocker_pid) + "}]'")),
             1);
-  EXPECT_EQ(query_value(url, "SELECT count(*) FROM t WHERE cnt <> 1 OR v2 IS DISTINCT FROM v * 2"), "0");
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM t WHERE cnt <> 1 OR v2 IS DISTINCT FROM v * 2"),
+            "0");
 }
 
 TEST(Executor, AdaptiveBatchSizeGrowsTowardTheTargetDuration) {
   std::string url = seam::test::fresh_database("adaptive");
   seam::test::setup_backfill_db(url, 40000, 10);
   std::string fp = seam::test::live_fingerprint(url);
-  auto applier = start(EXECUTOR_DRIVER, {"backfill", url, fp, "--batch-size", "20", "--target-batch-ms", "250"});
+  auto applier = start(EXECUTOR_DRIVER,
+                       {"backfill", url, fp, "--batch-size", "20", "--target-batch-ms", "250"});
   EXPECT_EQ(applier->wait(), 10) << applier->output();
-  int64_t batches = std::stoll(query_value(url, "SELECT batches FROM seam.backfill_progress WHERE table_name = 'public.t'"));
-  std::cout << "adaptive: 40000 rows in " << batches << " batches (2000 at the fixed starting size of 20)\n";
+  int64_t batches = std::stoll(
+      query_value(url, "SELECT batches FROM seam.backfill_progress WHERE table_name = 'public.t'"));
+  std::cout << "adaptive: 40000 rows in " << batches
+            << " batches (2000 at the fixed starting size of 20)\n";
   // Fixed at 20 rows it would take 2000 batches; growing toward 250 ms it takes far fewer.
   EXPECT_LT(batches, 500);
   EXPECT_EQ(query_value(url, "SELECT count(*) FROM t WHERE cnt <> 1"), "0");
@@ -556,8 +620,9 @@ TEST(Executor, StoppedApplierIsFencedAfterTakeover) {
   std::string url = seam::test::fresh_database("fence");
   seam::test::setup_backfill_db(url, 20000, 10);
   std::string fp = seam::test::live_fingerprint(url);
-  std::vector<std::string> args{"backfill", url, fp, "--batch-size", "100", "--rows-per-second", "2000",
-                                "--lease-ttl-ms", "1500"};
+  std::vector<std::string> args{
+      "backfill",       url,   fp, "--batch-size", "100", "--rows-per-second", "2000",
+      "--lease-ttl-ms", "1500"};
   auto first = start(EXECUTOR_DRIVER, args);
   ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
                        [](const std::string& v) { return !v.empty() && std::stoll(v) >= 1000; }))
@@ -568,22 +633,29 @@ TEST(Executor, StoppedApplierIsFencedAfterTakeover) {
   auto second = start(EXECUTOR_DRIVER, args);
   int rc2 = second->wait();
   ASSERT_EQ(rc2, 10) << second->output();  // the second finished the backfill, up to the checkpoint
-  EXPECT_NE(second->output().find("took over the lease from host"), std::string::npos) << second->output();
+  EXPECT_NE(second->output().find("took over the lease from host"), std::string::npos)
+      << second->output();
   int64_t events_after = std::stoll(query_value(url, "SELECT max(id) FROM seam.events"));
-  std::string progress_after = query_value(url, "SELECT string_agg(rows_done || ':' || batches, ',') FROM "
-                                                "seam.backfill_progress");
+  std::string progress_after =
+      query_value(url,
+                  "SELECT string_agg(rows_done || ':' || batches, ',') FROM "
+                  "seam.backfill_progress");
   ::kill(first->pid, SIGCONT);
   int rc1 = first->wait();
   EXPECT_EQ(rc1, 4) << first->output();
   EXPECT_NE(first->output().find("the lease was lost"), std::string::npos) << first->output();
   // It wrote nothing after waking: no events, no progress, no row updated twice.
   EXPECT_EQ(std::stoll(query_value(url, "SELECT max(id) FROM seam.events")), events_after);
-  EXPECT_EQ(query_value(url, "SELECT string_agg(rows_done || ':' || batches, ',') FROM seam.backfill_progress"),
-            progress_after);
+  EXPECT_EQ(
+      query_value(
+          url, "SELECT string_agg(rows_done || ':' || batches, ',') FROM seam.backfill_progress"),
+      progress_after);
   EXPECT_EQ(query_value(url, "SELECT count(*) FROM t WHERE cnt <> 1"), "0");
   EXPECT_EQ(query_value(url, "SELECT state FROM seam.jobs"), "awaiting-approval");
-  EXPECT_EQ(std::stoll(query_value(url, "SELECT epoch FROM seam.lease")), std::stoll(epoch_before) + 1);
-  EXPECT_EQ(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lease-takeover'"), "1");
+  EXPECT_EQ(std::stoll(query_value(url, "SELECT epoch FROM seam.lease")),
+            std::stoll(epoch_before) + 1);
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lease-takeover'"),
+            "1");
 }
 
 TEST(Executor, RowsPerSecondThrottleHoldsOverTwentySeconds) {
@@ -591,7 +663,8 @@ TEST(Executor, RowsPerSecondThrottleHoldsOverTwentySeconds) {
   seam::test::setup_backfill_db(url, 40000, 10);
   std::string fp = seam::test::live_fingerprint(url);
   const double rate = 1000;
-  auto applier = start(EXECUTOR_DRIVER, {"backfill", url, fp, "--batch-size", "100", "--rows-per-second", "1000"});
+  auto applier = start(EXECUTOR_DRIVER,
+                       {"backfill", url, fp, "--batch-size", "100", "--rows-per-second", "1000"});
   ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
                        [](const std::string& v) { return !v.empty() && std::stoll(v) >= 500; }))
       << applier->output();
@@ -601,8 +674,8 @@ TEST(Executor, RowsPerSecondThrottleHoldsOverTwentySeconds) {
   int64_t r1 = rows_done(url);
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   double measured = static_cast<double>(r1 - r0) / secs;
-  std::cout << "throttle: " << (r1 - r0) << " rows in " << secs << " s = " << measured << " rows/s (limit " << rate
-            << ")\n";
+  std::cout << "throttle: " << (r1 - r0) << " rows in " << secs << " s = " << measured
+            << " rows/s (limit " << rate << ")\n";
   EXPECT_GE(measured, rate * 0.9);
   EXPECT_LE(measured, rate * 1.1);
 }
@@ -676,7 +749,8 @@ std::set<std::string> metric_names_in(const std::string& text) {
   for (std::sregex_iterator it(text.begin(), text.end(), re), end; it != end; ++it) {
     std::string n = it->str();
     for (const char* suffix : {"_bucket", "_sum", "_count"})
-      if (n.size() > std::strlen(suffix) && n.compare(n.size() - std::strlen(suffix), std::string::npos, suffix) == 0 &&
+      if (n.size() > std::strlen(suffix) &&
+          n.compare(n.size() - std::strlen(suffix), std::string::npos, suffix) == 0 &&
           n.find("_seconds") != std::string::npos)
         n.resize(n.size() - std::strlen(suffix));
     out.insert(n);
@@ -689,8 +763,9 @@ TEST(Executor, MetricsAreServedWhileApplyingAndTheMonitoringExamplesUseThem) {
   seam::test::setup_backfill_db(url, 20000, 10);
   std::string plan = write_plan(seam::test::backfill_plan(seam::test::live_fingerprint(url)));
   int port = free_port();
-  auto applier = start(SEAM_BINARY, {"apply", plan, "--db", url, "--metrics-addr", "127.0.0.1:" + std::to_string(port),
-                                     "--batch-size", "100", "--max-rows-per-second", "4000", "--lease-ttl-ms", "900"});
+  auto applier = start(SEAM_BINARY, {"apply", plan, "--db", url, "--metrics-addr",
+                                     "127.0.0.1:" + std::to_string(port), "--batch-size", "100",
+                                     "--max-rows-per-second", "4000", "--lease-ttl-ms", "900"});
   ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
                        [](const std::string& v) { return !v.empty() && std::stoll(v) >= 2000; }))
       << applier->output();
@@ -699,8 +774,11 @@ TEST(Executor, MetricsAreServedWhileApplyingAndTheMonitoringExamplesUseThem) {
   std::string bf = "step=\"backfill-003-t-v2\",table=\"public.t\"";
   EXPECT_GE(value_of(running, "seam_backfill_rows_total{" + bf + "}"), 1000) << running;
   EXPECT_GE(value_of(running, "seam_backfill_batches_total{" + bf + "}"), 10) << running;
-  EXPECT_GE(value_of(running, "seam_backfill_batch_seconds_count{step=\"backfill-003-t-v2\"}"), 10) << running;
-  EXPECT_GE(value_of(running, "seam_backfill_batch_seconds_bucket{step=\"backfill-003-t-v2\",le=\"+Inf\"}"), 10)
+  EXPECT_GE(value_of(running, "seam_backfill_batch_seconds_count{step=\"backfill-003-t-v2\"}"), 10)
+      << running;
+  EXPECT_GE(value_of(running,
+                     "seam_backfill_batch_seconds_bucket{step=\"backfill-003-t-v2\",le=\"+Inf\"}"),
+            10)
       << running;
   EXPECT_EQ(value_of(running, "seam_job_state{job=\"1\",state=\"running\"}"), 1) << running;
   EXPECT_GE(value_of(running, "seam_lease_renewals_total"), 1) << running;
@@ -708,7 +786,8 @@ TEST(Executor, MetricsAreServedWhileApplyingAndTheMonitoringExamplesUseThem) {
   EXPECT_GE(value_of(running, "seam_steps_done_total"), 2) << running;
 
   ASSERT_EQ(seam_cli({"jobs", "pause", "1", "--db", url}).status, 0);
-  ASSERT_TRUE(wait_for(url, "SELECT state FROM seam.jobs", [](const std::string& v) { return v == "paused"; }, 10));
+  ASSERT_TRUE(wait_for(
+      url, "SELECT state FROM seam.jobs", [](const std::string& v) { return v == "paused"; }, 10));
   std::string paused = scrape(port);
   EXPECT_EQ(value_of(paused, "seam_throttle_paused{reason=\"pause-flag\"}"), 1) << paused;
   EXPECT_EQ(value_of(paused, "seam_throttle_pauses_total{reason=\"pause-flag\"}"), 1) << paused;
@@ -719,17 +798,20 @@ TEST(Executor, MetricsAreServedWhileApplyingAndTheMonitoringExamplesUseThem) {
   // Every name served is documented, and the examples use documented names only.
   auto documented = documented_metrics();
   ASSERT_GE(documented.size(), 20u);
-  for (const auto& n : metric_names_in(running + paused)) EXPECT_TRUE(documented.count(n)) << n << " is not documented";
+  for (const auto& n : metric_names_in(running + paused))
+    EXPECT_TRUE(documented.count(n)) << n << " is not documented";
   fs::path mon = fs::path(SEAM_SOURCE_DIR) / "examples" / "monitoring";
   std::string alerts = slurp(mon / "alerts.yml"), dashboard = slurp(mon / "grafana-dashboard.json");
   auto used = metric_names_in(alerts + dashboard);
   EXPECT_GE(used.size(), 10u);
-  for (const auto& n : used) EXPECT_TRUE(documented.count(n)) << n << " (examples/monitoring) is not exported";
+  for (const auto& n : used)
+    EXPECT_TRUE(documented.count(n)) << n << " (examples/monitoring) is not exported";
 
   // promtool, when installed (Debian package prometheus), checks the rules and
   // the exposition format itself.
   if (fs::exists("/usr/bin/promtool")) {
-    auto r = seam::pg::run_capture({"/usr/bin/promtool", "check", "rules", (mon / "alerts.yml").string()});
+    auto r = seam::pg::run_capture(
+        {"/usr/bin/promtool", "check", "rules", (mon / "alerts.yml").string()});
     EXPECT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("SUCCESS: 8 rules found"), std::string::npos) << r.output;
     fs::path expo = temp_path("metrics.txt");
@@ -741,7 +823,8 @@ TEST(Executor, MetricsAreServedWhileApplyingAndTheMonitoringExamplesUseThem) {
     EXPECT_EQ(m.status, 0) << m.output << running;
     fs::remove(expo);
   } else {
-    std::cout << "promtool not installed (apt-get install prometheus): rules checked for metric names only\n";
+    std::cout << "promtool not installed (apt-get install prometheus): rules checked for metric "
+                 "names only\n";
   }
 }
 
