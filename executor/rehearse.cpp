@@ -261,6 +261,7 @@ class Rehearsal {
   void final_checks(const std::string& state);
   int64_t current_job();
   pg::Captured staging(const std::vector<std::string>& args);
+  void connect_side(int seconds);
 
   const planner::Plan& plan_;
   const RehearseOptions& o_;
@@ -296,6 +297,28 @@ pg::Captured Rehearsal::staging(const std::vector<std::string>& args) {
   pg::SpawnOptions so;
   so.set_env = {"SEAM_STAGING_DIR=" + o_.cluster_dir};
   return pg::run_capture(argv, so);
+}
+
+// The rehearsal's own session (ledger reads, terminating a backend, checks);
+// after a failover it reconnects through the same URL to the new leader.
+void Rehearsal::connect_side(int seconds) {
+  auto limit = Clock::now() + std::chrono::seconds(seconds);
+  for (;;) {
+    try {
+      side_.reset();
+      side_ = pg::connect(o_.url);
+      pqxx::nontransaction tx(*side_);
+      tx.exec("SET application_name = 'seam rehearse'");
+      if (tx.exec("SELECT pg_is_in_recovery()")[0][0].as<bool>())
+        throw std::runtime_error("connected to a standby");
+      return;
+    } catch (const std::exception& e) {
+      if (Clock::now() > limit)
+        throw std::runtime_error(std::string("rehearse: cannot reach a writable server at ") +
+                                 pg::describe_target(o_.url) + ": " + first_line(e.what()));
+      std::this_thread::sleep_for(500ms);
+    }
+  }
 }
 
 int64_t Rehearsal::current_job() {
@@ -507,7 +530,17 @@ void Rehearsal::inject_stall(FaultRecord& rec, const std::string& through) {
         start(through, "second applier while run " + std::to_string(a.number()) + " is stopped");
     std::vector<AppEvent> got;
     bool takeover = false;
+    auto cand_limit = Clock::now() + 60s;
     while (!cand->closed()) {
+      if (Clock::now() > cand_limit) {
+        rec.ok = false;
+        rec.outcome =
+            "a second applier neither took the lease over from the stopped one nor gave up within "
+            "60 s: " +
+            cand->last_words();
+        a.signal(SIGCONT);
+        return;
+      }
       auto e = cand->next(200);
       if (!e) continue;
       got.push_back(*e);
@@ -610,6 +643,7 @@ void Rehearsal::inject_cluster(FaultRecord& rec) {
   double failover = since(t0);
   auto back = staging({partition ? "heal" : "start", node});
   auto healthy = staging({"wait-healthy", "90"});
+  connect_side(60);
   rec.outcome =
       std::string(partition ? "partitioned" : "SIGKILLed") + " the leader " + node + "; " +
       (w.status == 0 ? "writable again after " + fmt_secs(failover) : "NOT writable within 90 s") +
@@ -906,11 +940,7 @@ Report Rehearsal::run() {
           "); start one with `SEAM_STAGING_DIR=" + o_.cluster_dir + " scripts/staging up`");
   }
 
-  side_ = pg::connect(o_.url);
-  {
-    pqxx::nontransaction tx(*side_);
-    tx.exec("SET application_name = 'seam rehearse'");
-  }
+  connect_side(0);
   refuse_unless_ready();
 
   ScheduleOptions so;
