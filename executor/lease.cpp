@@ -3,8 +3,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <vector>
 
 #include <pqxx/except>
 #include <pqxx/pqxx>
@@ -24,7 +26,7 @@ std::string hostname() {
 
 struct HolderInfo {
   std::string host, since;
-  int pid = 0;
+  int pid = 0, lease_backend = 0;
   int64_t epoch = 0, job = 0, ttl_ms = 0;
   double heartbeat_age_s = 0;
   bool released = true;
@@ -52,7 +54,7 @@ HolderInfo read_holder(pqxx::transaction_base& tx, const Ledger& l) {
       "epoch, "
       "coalesce(job_id, 0), ttl_ms, coalesce(extract(epoch FROM clock_timestamp() - "
       "heartbeat)::float8, 1e9), "
-      "released FROM " +
+      "released, coalesce(lease_backend, 0) FROM " +
       l.q("lease") + " WHERE id = 1");
   HolderInfo h;
   h.host = r[0].as<std::string>();
@@ -63,6 +65,7 @@ HolderInfo read_holder(pqxx::transaction_base& tx, const Ledger& l) {
   h.ttl_ms = r[5].as<int64_t>();
   h.heartbeat_age_s = r[6].as<double>();
   h.released = r[7].as<bool>();
+  h.lease_backend = r[8].as<int>();
   return h;
 }
 
@@ -100,10 +103,38 @@ std::unique_ptr<Lease> Lease::acquire(const std::string& url, const Ledger& l,
   std::string event_kind = "lease-acquired";
   HolderInfo previous;
   if (!got) {
-    {
-      pqxx::read_transaction tx(c);
-      previous = read_holder(tx, l);
+    // Who holds the advisory lock, and does the row describe that session? A
+    // holder between taking the lock and writing the row still shows the
+    // previous holder's row (released, or a crashed one's old heartbeat): wait
+    // for it rather than mistake it for a hung holder.
+    auto settle = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      std::vector<int> holders;
+      {
+        pqxx::read_transaction tx(c);
+        previous = read_holder(tx, l);
+        for (const auto& r : tx.exec_params(lock_holders_sql(), kLeaseLockClass, l.schema))
+          holders.push_back(r[0].as<int>());
+      }
+      if (holders.empty()) {  // released meanwhile
+        pqxx::nontransaction tx(c);
+        got = tx.exec_params1("SELECT pg_try_advisory_lock($1, hashtext($2))", kLeaseLockClass,
+                              l.schema)[0]
+                  .as<bool>();
+        if (got) break;
+        continue;
+      }
+      bool row_is_holder = !previous.released && std::find(holders.begin(), holders.end(),
+                                                           previous.lease_backend) != holders.end();
+      if (row_is_holder) break;
+      if (std::chrono::steady_clock::now() > settle)
+        throw LeaseHeldError("another applier holds the lease on " + pg::describe_connection(c) +
+                             " (database session pid " + std::to_string(holders[0]) +
+                             ", still taking it over); wait for it to finish");
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+  }
+  if (!got) {
     if (previous.heartbeat_age_s * 1000.0 <= static_cast<double>(previous.ttl_ms))
       throw LeaseHeldError("another applier holds the lease on " + pg::describe_connection(c) +
                            ": " + previous.describe() +

@@ -191,6 +191,30 @@ TEST(Executor, SecondApplierRefusesNamingTheHolder) {
   EXPECT_EQ(query_value(url, "SELECT count(*) FROM seam.jobs"), "1");
 }
 
+TEST(Executor, AppliersStartingTogetherOnAFreshDatabaseLetExactlyOneRun) {
+  for (int round = 0; round < 4; ++round) {
+    std::string url = seam::test::fresh_database("race");
+    seam::test::setup_backfill_db(url, 5000, 10);
+    std::string fp = seam::test::live_fingerprint(url);
+    std::vector<std::string> args{"backfill",          url,   fp, "--batch-size", "500",
+                                  "--rows-per-second", "5000"};
+    auto a = start(EXECUTOR_DRIVER, args);
+    auto b = start(EXECUTOR_DRIVER, args);
+    int ra = a->wait(), rb = b->wait();
+    // One reaches the checkpoint, the other refuses naming it; never both, never a takeover.
+    EXPECT_TRUE((ra == 10 && rb == 3) || (ra == 3 && rb == 10))
+        << "round " << round << ": " << ra << " " << rb << "\n"
+        << a->output() << "\n"
+        << b->output();
+    EXPECT_NE((ra == 3 ? a : b)->output().find("another applier holds the lease"),
+              std::string::npos);
+    EXPECT_EQ(query_value(url, "SELECT count(*) FROM seam.jobs"), "1");
+    EXPECT_EQ(query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'lease-takeover'"),
+              "0");
+    EXPECT_EQ(query_value(url, "SELECT count(*) FROM t WHERE cnt <> 1"), "0");
+  }
+}
+
 TEST(Executor, DriftRefusesAndExplainsUnlessResumingItsOwnJob) {
   std::string url = seam::test::fresh_database("drift");
   seam::test::setup_backfill_db(url, 1000, 10);
