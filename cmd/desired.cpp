@@ -10,10 +10,12 @@
 
 namespace seam::cmd {
 
-schema::Catalog load_desired(const std::string& schema_path, const std::string& dev_url, bool quiet) {
+schema::Catalog load_desired(const std::string& schema_path, const std::string& dev_url,
+                             bool quiet) {
   if (!dev_url.empty()) {
     std::vector<schema::SqlFile> files;
-    for (const auto& p : schema::list_sql_files(schema_path)) files.push_back(schema::read_sql_file(p, p));
+    for (const auto& p : schema::list_sql_files(schema_path))
+      files.push_back(schema::read_sql_file(p, p));
     return pg::load_via_dev(files, dev_url);
   }
   auto r = schema::load_path(schema_path);

@@ -10,6 +10,7 @@
 
 namespace seam::cmd {
 
-schema::Catalog load_desired(const std::string& schema_path, const std::string& dev_url, bool quiet);
+schema::Catalog load_desired(const std::string& schema_path, const std::string& dev_url,
+                             bool quiet);
 
 }  // namespace seam::cmd

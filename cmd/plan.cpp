@@ -50,7 +50,8 @@ int run_plan(const PlanArgs& a) {
       std::cerr << "seam: warning: " << u << " (in the database; seam leaves it alone)\n";
 
   pg::PlanInput in;
-  in.version = compat::Version::parse(a.server_version.empty() ? std::to_string(conn->server_version()) : a.server_version);
+  in.version = compat::Version::parse(
+      a.server_version.empty() ? std::to_string(conn->server_version()) : a.server_version);
   in.matrix = &compat::builtin("postgres");
   in.stats = pg::table_stats(*conn);
   if (!a.config.empty()) in.throttle = planner::load_config(a.config).throttle;
@@ -64,11 +65,13 @@ int run_plan(const PlanArgs& a) {
     std::cout << text << std::flush;
   } else {
     std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
-    if (!f || !(f << text) || !f.flush()) throw std::runtime_error("cannot write the plan to " + a.out);
+    if (!f || !(f << text) || !f.flush())
+      throw std::runtime_error("cannot write the plan to " + a.out);
   }
   if (!a.quiet_warnings)
     for (const auto& [type, n] : plan.summary.hazard_counts)
-      std::cerr << "seam: " << n << " step hazard" << (n == 1 ? "" : "s") << " of type " << type << "\n";
+      std::cerr << "seam: " << n << " step hazard" << (n == 1 ? "" : "s") << " of type " << type
+                << "\n";
   return a.exit_code && !plan.empty() ? kDifferences : kOk;
 }
 
@@ -76,18 +79,24 @@ int run_plan(const PlanArgs& a) {
 
 void register_plan(CLI::App& app) {
   auto args = std::make_shared<PlanArgs>();
-  CLI::App* sub = app.add_subcommand("plan", "Plan online steps (expand, dual-write, backfill, contract) to the desired state");
+  CLI::App* sub = app.add_subcommand(
+      "plan", "Plan online steps (expand, dual-write, backfill, contract) to the desired state");
   sub->add_option("--db", args->db, "Connection URL of the live database")->required();
-  sub->add_option("--schema", args->schema_path, "Desired-state .sql file or directory")->required();
+  sub->add_option("--schema", args->schema_path, "Desired-state .sql file or directory")
+      ->required();
   sub->add_option("--dev-url", args->dev_url,
-                  "Load the desired state through a scratch database on this server (needed for PostgreSQL 16+ syntax)");
-  sub->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"yaml", "json", "md", "sql"}));
+                  "Load the desired state through a scratch database on this server (needed for "
+                  "PostgreSQL 16+ syntax)");
+  sub->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"yaml", "json", "md", "sql"}));
   sub->add_option("--out", args->out, "Write the plan to this file instead of stdout");
-  sub->add_option("--server-version", args->server_version,
-                  "Plan for this PostgreSQL version (\"16\", \"14.4\") instead of the connected server's");
+  sub->add_option(
+      "--server-version", args->server_version,
+      "Plan for this PostgreSQL version (\"16\", \"14.4\") instead of the connected server's");
   sub->add_option("--config", args->config, "seam.yaml whose throttle defaults go into the plan");
   sub->add_flag("--exit-code", args->exit_code, "Exit 2 when the plan has steps");
-  sub->add_flag("--no-warnings", args->quiet_warnings, "Do not print warnings and hazard counts on stderr");
+  sub->add_flag("--no-warnings", args->quiet_warnings,
+                "Do not print warnings and hazard counts on stderr");
   sub->callback([args] {
     int rc = run_plan(*args);
     if (rc != kOk) std::exit(rc);

@@ -32,7 +32,9 @@ bool must_precede(const Draft& a, const Draft& b) {
   return false;
 }
 
-int phase_index(Phase p) { return static_cast<int>(p); }
+int phase_index(Phase p) {
+  return static_cast<int>(p);
+}
 
 std::string checkpoint_message(const std::vector<Draft>& drafts) {
   std::set<std::string> changes;
@@ -42,7 +44,8 @@ std::string checkpoint_message(const std::vector<Draft>& drafts) {
     if (d.step.phase == Phase::Contract && !d.step.change.empty()) changes.insert(d.step.change);
     if (d.step.phase == Phase::Contract && !d.drops.empty()) drops = true;
   }
-  std::string m = "Approve the contract phase only when every application instance runs the new code";
+  std::string m =
+      "Approve the contract phase only when every application instance runs the new code";
   m += drops ? " and no longer reads or writes what the contract phase drops or renames" : "";
   m += backfill ? ", and every backfill above has completed" : "";
   m += ". The contract phase then runs: ";
@@ -82,7 +85,8 @@ Plan assemble(std::vector<Draft> drafts, Plan header) {
         auto& a = drafts[i];
         const auto& b = drafts[j];
         bool chained = std::find(b.after.begin(), b.after.end(), i) != b.after.end();
-        if (phase_index(a.step.phase) > phase_index(b.step.phase) && (chained || must_precede(a, b))) {
+        if (phase_index(a.step.phase) > phase_index(b.step.phase) &&
+            (chained || must_precede(a, b))) {
           a.step.phase = b.step.phase;
           changed = true;
         }
@@ -90,7 +94,8 @@ Plan assemble(std::vector<Draft> drafts, Plan header) {
   }
 
   // 2. The checkpoint before contract.
-  bool has_contract = std::any_of(drafts.begin(), drafts.end(), [](const Draft& d) { return d.step.phase == Phase::Contract; });
+  bool has_contract = std::any_of(drafts.begin(), drafts.end(),
+                                  [](const Draft& d) { return d.step.phase == Phase::Contract; });
   size_t checkpoint = drafts.size();
   if (has_contract) {
     Draft c;
@@ -147,7 +152,8 @@ Plan assemble(std::vector<Draft> drafts, Plan header) {
     int p = phase_index(drafts[i].step.phase);
     char num[16];
     std::snprintf(num, sizeof num, "%03d", ++counter[p]);
-    std::string id = std::string(to_string(drafts[i].step.phase)) + "-" + num + "-" + slugify(drafts[i].slug);
+    std::string id =
+        std::string(to_string(drafts[i].step.phase)) + "-" + num + "-" + slugify(drafts[i].slug);
     ids[i] = id;
   }
   header.steps.clear();
@@ -158,7 +164,8 @@ Plan assemble(std::vector<Draft> drafts, Plan header) {
     s.id = ids[i];
     std::set<std::string> deps;
     for (size_t a : drafts[i].after) deps.insert(ids[a]);
-    if (has_contract && s.phase == Phase::Contract && i != checkpoint && deps.empty()) deps.insert(ids[checkpoint]);
+    if (has_contract && s.phase == Phase::Contract && i != checkpoint && deps.empty())
+      deps.insert(ids[checkpoint]);
     s.depends_on.assign(deps.begin(), deps.end());
     header.steps.push_back(std::move(s));
     objects.insert(objects.end(), drafts[i].objects.begin(), drafts[i].objects.end());

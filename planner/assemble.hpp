@@ -31,7 +31,8 @@ struct Draft {
   std::string slug;  // "create-index-users-email-idx" (sanitised again by assemble)
   int rank = 0;      // tie-break, as planner::Statement::rank
   std::string name;  // tie-break after rank
-  std::vector<std::string> creates, drops, alters, needs, old_needs;  // dependency keys (differ/deps.hpp)
+  std::vector<std::string> creates, drops, alters, needs,
+      old_needs;                     // dependency keys (differ/deps.hpp)
   std::vector<size_t> after;         // drafts (indexes) this one follows: the strategy's chain
   std::vector<std::string> objects;  // objects touched, for the summary ("table public.users")
 };

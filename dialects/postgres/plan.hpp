@@ -37,7 +37,7 @@ struct TableStats {
 
 struct PlanInput {
   compat::Version version;
-  const compat::Matrix* matrix = nullptr;  // nullptr: every step is dialect-unverified
+  const compat::Matrix* matrix = nullptr;   // nullptr: every step is dialect-unverified
   std::map<std::string, TableStats> stats;  // "schema.table" (unquoted) -> stats
   planner::Throttle throttle;
   std::string seam_version, source_fingerprint, desired_fingerprint;
@@ -46,8 +46,8 @@ struct PlanInput {
 // `from` is the live catalog the ChangeSet was computed from, `to` the
 // desired one. Deterministic: equal inputs give equal plans. Throws
 // planner::CycleError when the steps cannot be ordered.
-planner::Plan make_plan(const differ::ChangeSet& cs, const schema::Catalog& from, const schema::Catalog& to,
-                        const PlanInput& in);
+planner::Plan make_plan(const differ::ChangeSet& cs, const schema::Catalog& from,
+                        const schema::Catalog& to, const PlanInput& in);
 
 // Statistics of every ordinary and partitioned table outside the system schemas.
 std::map<std::string, TableStats> table_stats(pqxx::connection& c);

@@ -11,7 +11,8 @@ std::map<std::string, TableStats> table_stats(pqxx::connection& c) {
   auto rows = tx.exec(
       "SELECT n.nspname, c.relname, c.reltuples::float8, c.relpages::int8 FROM pg_class c "
       "JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+      "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', "
+      "'information_schema') "
       "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'");
   // relpages is -1 for a partitioned table on 14+ (it holds no rows itself): 0.
   for (const auto& r : rows)

@@ -31,7 +31,9 @@ constexpr size_t npos = static_cast<size_t>(-1);
 
 namespace {
 
-std::string unq(const QualName& n) { return n.schema + "." + n.name; }
+std::string unq(const QualName& n) {
+  return n.schema + "." + n.name;
+}
 
 void add_keys(std::vector<std::string>& dst, const std::vector<std::string>& src) {
   dst.insert(dst.end(), src.begin(), src.end());
@@ -57,15 +59,21 @@ std::string object_of(const differ::Change& ch) {
       [](const auto& c) -> std::string {
         using T = std::decay_t<decltype(c)>;
         if constexpr (requires { c.table; }) {
-          if constexpr (std::is_same_v<decltype(c.table), const QualName>) return "table " + c.table.str();
+          if constexpr (std::is_same_v<decltype(c.table), const QualName>)
+            return "table " + c.table.str();
         }
-        if constexpr (std::is_same_v<T, differ::SetComment>) return c.target.name.str();
+        if constexpr (std::is_same_v<T, differ::SetComment>)
+          return c.target.name.str();
         else if constexpr (requires { c.obj.name; }) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(c.obj.name)>, std::string>) return quote_ident(c.obj.name);
-          else return c.obj.name.str();
+          if constexpr (std::is_same_v<std::decay_t<decltype(c.obj.name)>, std::string>)
+            return quote_ident(c.obj.name);
+          else
+            return c.obj.name.str();
         } else if constexpr (requires { c.new_obj.name; }) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(c.new_obj.name)>, std::string>) return quote_ident(c.new_obj.name);
-          else return c.new_obj.name.str();
+          if constexpr (std::is_same_v<std::decay_t<decltype(c.new_obj.name)>, std::string>)
+            return quote_ident(c.new_obj.name);
+          else
+            return c.new_obj.name.str();
         }
         return differ::describe(differ::Change{c, {}, {}, {}});
       },
@@ -74,28 +82,41 @@ std::string object_of(const differ::Change& ch) {
 
 template <class T>
 constexpr bool is_pure_drop =
-    std::is_same_v<T, differ::DropSchema> || std::is_same_v<T, differ::DropExtension> || std::is_same_v<T, differ::DropType> ||
-    std::is_same_v<T, differ::DropSequence> || std::is_same_v<T, differ::DropTable> || std::is_same_v<T, differ::DropColumn> ||
-    std::is_same_v<T, differ::DropConstraint> || std::is_same_v<T, differ::DropPolicy> || std::is_same_v<T, differ::DropIndex> ||
-    std::is_same_v<T, differ::DropView> || std::is_same_v<T, differ::DropFunction> || std::is_same_v<T, differ::DropTrigger>;
+    std::is_same_v<T, differ::DropSchema> || std::is_same_v<T, differ::DropExtension> ||
+    std::is_same_v<T, differ::DropType> || std::is_same_v<T, differ::DropSequence> ||
+    std::is_same_v<T, differ::DropTable> || std::is_same_v<T, differ::DropColumn> ||
+    std::is_same_v<T, differ::DropConstraint> || std::is_same_v<T, differ::DropPolicy> ||
+    std::is_same_v<T, differ::DropIndex> || std::is_same_v<T, differ::DropView> ||
+    std::is_same_v<T, differ::DropFunction> || std::is_same_v<T, differ::DropTrigger>;
 
 // Drops whose old form depends on other objects that later alterations need
 // gone first (views, triggers, policies, constraints, functions): they keep
 // every old_needs key. Others keep only keys another step drops.
 template <class T>
-constexpr bool is_dependent_drop = std::is_same_v<T, differ::DropView> || std::is_same_v<T, differ::DropTrigger> ||
-                                   std::is_same_v<T, differ::DropPolicy> || std::is_same_v<T, differ::DropConstraint> ||
-                                   std::is_same_v<T, differ::DropFunction>;
+constexpr bool is_dependent_drop =
+    std::is_same_v<T, differ::DropView> || std::is_same_v<T, differ::DropTrigger> ||
+    std::is_same_v<T, differ::DropPolicy> || std::is_same_v<T, differ::DropConstraint> ||
+    std::is_same_v<T, differ::DropFunction>;
 
-std::string alter_table(const QualName& t) { return "ALTER TABLE " + quote_qual(t) + " "; }
-std::string alter_column(const QualName& t, const std::string& c) { return alter_table(t) + "ALTER COLUMN " + quote_ident(c) + " "; }
+std::string alter_table(const QualName& t) {
+  return "ALTER TABLE " + quote_qual(t) + " ";
+}
+std::string alter_column(const QualName& t, const std::string& c) {
+  return alter_table(t) + "ALTER COLUMN " + quote_ident(c) + " ";
+}
 
 // Is the default expression volatile (evaluated per row)? Conservative: any
 // function call except the stable clock functions counts as volatile, so an
 // unknown function gets the backfill strategy, which is always safe.
 bool volatile_default(const std::string& text) {
-  static const std::set<std::string> stable = {"now", "transaction_timestamp", "statement_timestamp", "current_date",
-                                               "current_timestamp", "localtimestamp", "current_time", "localtime"};
+  static const std::set<std::string> stable = {"now",
+                                               "transaction_timestamp",
+                                               "statement_timestamp",
+                                               "current_date",
+                                               "current_timestamp",
+                                               "localtimestamp",
+                                               "current_time",
+                                               "localtime"};
   bool in_str = false;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
@@ -107,8 +128,8 @@ bool volatile_default(const std::string& text) {
     size_t e = i;
     while (e > 0 && text[e - 1] == ' ') --e;
     size_t b = e;
-    while (b > 0 && (std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '_' || text[b - 1] == '.' ||
-                     text[b - 1] == '"'))
+    while (b > 0 && (std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '_' ||
+                     text[b - 1] == '.' || text[b - 1] == '"'))
       --b;
     if (b == e) continue;  // a parenthesis, not a call
     // A type modifier after a cast ("::numeric(10,2)", "::character varying(5)").
@@ -136,7 +157,9 @@ int type_mod(const std::string& t, size_t i = 0) {
   return comma == std::string::npos ? 0 : std::atoi(inner.substr(comma + 1).c_str());
 }
 
-std::string type_base(const std::string& t) { return trim(t.substr(0, t.find('('))); }
+std::string type_base(const std::string& t) {
+  return trim(t.substr(0, t.find('(')));
+}
 
 // Type changes PostgreSQL makes without a rewrite (ALTER TABLE notes).
 bool binary_coercible(const schema::Column& a, const schema::Column& b) {
@@ -151,12 +174,14 @@ bool binary_coercible(const schema::Column& a, const schema::Column& b) {
   if (bx == "numeric" && y == "numeric") return true;
   if (bx == "numeric" && by == "numeric")
     return type_mod(x) >= 0 && type_mod(y) >= type_mod(x) && type_mod(x, 1) == type_mod(y, 1);
-  if (bx == "bit varying" && by == "bit varying") return type_mod(x) >= 0 && type_mod(y) >= type_mod(x);
+  if (bx == "bit varying" && by == "bit varying")
+    return type_mod(x) >= 0 && type_mod(y) >= type_mod(x);
   return false;
 }
 
 bool blocks_traffic(const std::string& mode) {
-  return mode == "ACCESS EXCLUSIVE" || mode == "EXCLUSIVE" || mode == "SHARE ROW EXCLUSIVE" || mode == "SHARE";
+  return mode == "ACCESS EXCLUSIVE" || mode == "EXCLUSIVE" || mode == "SHARE ROW EXCLUSIVE" ||
+         mode == "SHARE";
 }
 
 std::string seconds_text(double s) {
@@ -167,7 +192,8 @@ std::string seconds_text(double s) {
 
 class Planner {
  public:
-  Planner(const differ::ChangeSet& cs, const schema::Catalog& from, const schema::Catalog& to, const PlanInput& in)
+  Planner(const differ::ChangeSet& cs, const schema::Catalog& from, const schema::Catalog& to,
+          const PlanInput& in)
       : cs_(cs), from_(from), to_(to), in_(in) {
     for (const auto& ch : cs.changes)
       if (auto* a = std::get_if<differ::AddTable>(&ch.op)) new_tables_.insert(a->obj.name);
@@ -205,7 +231,8 @@ class Planner {
   }
   double scan_seconds(const QualName& t) const {
     const auto* s = stats(t);
-    return s && s->relpages > 0 ? static_cast<double>(s->relpages) * 8192.0 / kScanBytesPerSecond : 0;
+    return s && s->relpages > 0 ? static_cast<double>(s->relpages) * 8192.0 / kScanBytesPerSecond
+                                : 0;
   }
   int64_t est_rows(const QualName& t) const {
     const auto* s = stats(t);
@@ -219,7 +246,8 @@ class Planner {
     if (s->reltuples < 0)
       return t.str() + " was never analyzed (" + std::to_string(s->relpages) + " pages, about " +
              std::to_string(est_rows(t)) + " rows assumed)";
-    return t.str() + " has about " + std::to_string(est_rows(t)) + " rows in " + std::to_string(s->relpages) + " pages";
+    return t.str() + " has about " + std::to_string(est_rows(t)) + " rows in " +
+           std::to_string(s->relpages) + " pages";
   }
 
   const compat::Entry* entry(const std::string& op) const {
@@ -227,7 +255,8 @@ class Planner {
   }
 
   // ---- drafts ------------------------------------------------------------------------
-  Draft base(size_t ci, Phase ph, const std::string& op, std::string sql, const std::string& slug_suffix) {
+  Draft base(size_t ci, Phase ph, const std::string& op, std::string sql,
+             const std::string& slug_suffix) {
     const auto& ch = cs_.changes[ci];
     Draft d;
     d.step.phase = ph;
@@ -241,8 +270,9 @@ class Planner {
     d.objects.push_back(object_of(ch));
     if (!op.empty() && !entry(op))
       d.step.hazards.push_back({HazardType::DialectUnverified,
-                                "The compatibility matrix has no measured entry for " + op + " on PostgreSQL " +
-                                    in_.version.str() + "; the lock and rewrite shown are seam's assumption."});
+                                "The compatibility matrix has no measured entry for " + op +
+                                    " on PostgreSQL " + in_.version.str() +
+                                    "; the lock and rewrite shown are seam's assumption."});
     return d;
   }
   size_t push(Draft d, size_t after = npos) {
@@ -255,20 +285,30 @@ class Planner {
     d.step.locks.push_back({mode, unq(t), secs});
   }
   // A lock that blocks traffic while the table is scanned or rewritten.
-  void blocking(Draft& d, const std::string& mode, const QualName& t, double secs, const std::string& why) {
+  void blocking(Draft& d, const std::string& mode, const QualName& t, double secs,
+                const std::string& why) {
     lock(d, mode, t, secs);
-    d.step.hazards.push_back({HazardType::BlockingLock, "Holds " + mode + " on " + t.str() + " for about " +
-                                                            seconds_text(secs) + " s (" + size_note(t) + ")" +
+    d.step.hazards.push_back({HazardType::BlockingLock, "Holds " + mode + " on " + t.str() +
+                                                            " for about " + seconds_text(secs) +
+                                                            " s (" + size_note(t) + ")" +
                                                             (why.empty() ? "" : ": " + why) + "."});
   }
   void differ_hazards(Draft& d, const differ::Change& ch) {
     for (const auto& h : ch.hazards) {
       HazardType t = HazardType::AppCompat;
       switch (h.kind) {
-        case differ::HazardKind::DataLoss: t = HazardType::DataLoss; break;
-        case differ::HazardKind::MaybeRename: t = HazardType::MaybeRename; break;
-        case differ::HazardKind::RecreatesType: t = HazardType::TableRewrite; break;
-        case differ::HazardKind::Recreated: t = HazardType::AppCompat; break;
+        case differ::HazardKind::DataLoss:
+          t = HazardType::DataLoss;
+          break;
+        case differ::HazardKind::MaybeRename:
+          t = HazardType::MaybeRename;
+          break;
+        case differ::HazardKind::RecreatesType:
+          t = HazardType::TableRewrite;
+          break;
+        case differ::HazardKind::Recreated:
+          t = HazardType::AppCompat;
+          break;
       }
       d.step.hazards.push_back({t, h.message});
     }
@@ -294,12 +334,13 @@ class Planner {
       for (const auto& [n, ix] : from_.indexes)
         if (ix.table == d->obj.name) out.push_back(differ::key::rel(n));
       for (const auto& k : d->obj.constraints)
-        if (k.kind == schema::ConstraintKind::PrimaryKey || k.kind == schema::ConstraintKind::Unique ||
-            k.kind == schema::ConstraintKind::Exclude)
+        if (k.kind == schema::ConstraintKind::PrimaryKey ||
+            k.kind == schema::ConstraintKind::Unique || k.kind == schema::ConstraintKind::Exclude)
           out.push_back(differ::key::rel({d->obj.name.schema, k.name}));
     } else if (auto* c = std::get_if<differ::DropColumn>(&ch.op)) {
       for (const auto& [n, ix] : from_.indexes)
-        if (ix.table == c->table && index_mentions(ix, c->obj.name)) out.push_back(differ::key::rel(n));
+        if (ix.table == c->table && index_mentions(ix, c->obj.name))
+          out.push_back(differ::key::rel(n));
     }
     // An index (or key) of a partitioned table takes its partitions' indexes
     // with it, under names the model does not record: an index created on
@@ -308,10 +349,12 @@ class Planner {
       for (const auto* p : partitions_of(t)) out.push_back("partidx:" + unq(p->name));
     };
     if (auto* d = std::get_if<differ::DropConstraint>(&ch.op);
-        d && (d->obj.kind == schema::ConstraintKind::PrimaryKey || d->obj.kind == schema::ConstraintKind::Unique ||
+        d && (d->obj.kind == schema::ConstraintKind::PrimaryKey ||
+              d->obj.kind == schema::ConstraintKind::Unique ||
               d->obj.kind == schema::ConstraintKind::Exclude))
       out.push_back(differ::key::rel({d->table.schema, d->obj.name}));  // its index
-    if (auto* d = std::get_if<differ::DropIndex>(&ch.op); d && partitioned(d->obj.table)) parted(d->obj.table);
+    if (auto* d = std::get_if<differ::DropIndex>(&ch.op); d && partitioned(d->obj.table))
+      parted(d->obj.table);
     if (auto* d = std::get_if<differ::DropConstraint>(&ch.op);
         d && partitioned(d->table) && d->obj.kind != schema::ConstraintKind::Check &&
         d->obj.kind != schema::ConstraintKind::ForeignKey)
@@ -327,7 +370,8 @@ class Planner {
     for (auto& p : render_change(ch)) {
       if (p.sql.empty()) continue;
       Phase ph = is_pure_drop<T> ? Phase::Contract : Phase::Expand;
-      if constexpr (std::is_same_v<T, differ::AddFunction> || std::is_same_v<T, differ::ReplaceFunction>) {
+      if constexpr (std::is_same_v<T, differ::AddFunction> ||
+                    std::is_same_v<T, differ::ReplaceFunction>) {
         // As in seam diff's script: a body may read objects created by later
         // steps; the server checks it when it runs.
         if (p.part != ChangeSql::Drop) p.sql = "SET LOCAL check_function_bodies = false;\n" + p.sql;
@@ -346,7 +390,8 @@ class Planner {
       }
       if (p.part != ChangeSql::Drop) {
         if (is_pure_drop<T>) {
-          add_keys(d.drops, dp.alters);  // a dropped column "alters" its table: ordered among the drops only
+          add_keys(d.drops,
+                   dp.alters);  // a dropped column "alters" its table: ordered among the drops only
         } else {
           add_keys(d.creates, dp.creates);
           add_keys(d.needs, dp.needs);
@@ -354,22 +399,29 @@ class Planner {
         }
       }
       if constexpr (std::is_same_v<T, differ::DropTable> || std::is_same_v<T, differ::DropColumn> ||
-                    std::is_same_v<T, differ::DropIndex> || std::is_same_v<T, differ::DropConstraint>)
+                    std::is_same_v<T, differ::DropIndex> ||
+                    std::is_same_v<T, differ::DropConstraint>)
         add_keys(d.drops, implicit_drops(ch));
       if constexpr (std::is_same_v<T, differ::AddIndex>)
-        if (const auto* tb = from_.find_table(c.obj.table); tb && tb->partition_of) d.creates.push_back("partidx:" + unq(c.obj.table));
+        if (const auto* tb = from_.find_table(c.obj.table); tb && tb->partition_of)
+          d.creates.push_back("partidx:" + unq(c.obj.table));
       if constexpr (std::is_same_v<T, differ::AddConstraint>)
         if (p.part != ChangeSql::Drop && (c.obj.kind == schema::ConstraintKind::PrimaryKey ||
-                                          c.obj.kind == schema::ConstraintKind::Unique || c.obj.kind == schema::ConstraintKind::Exclude))
-          d.creates.push_back(differ::key::rel({c.table.schema, c.obj.name}));  // its index, named as the constraint
+                                          c.obj.kind == schema::ConstraintKind::Unique ||
+                                          c.obj.kind == schema::ConstraintKind::Exclude))
+          d.creates.push_back(differ::key::rel(
+              {c.table.schema, c.obj.name}));  // its index, named as the constraint
       if (first == npos) differ_hazards(d, ch);
       if constexpr (std::is_same_v<T, differ::DropColumn> || std::is_same_v<T, differ::DropTable> ||
-                    std::is_same_v<T, differ::DropView> || std::is_same_v<T, differ::DropFunction> ||
-                    std::is_same_v<T, differ::DropType>)
-        d.step.hazards.push_back({HazardType::AppCompat, "Old application code must no longer use " + object_of(ch) +
-                                                             " when this step runs (" + d.step.change + ")."});
+                    std::is_same_v<T, differ::DropView> ||
+                    std::is_same_v<T, differ::DropFunction> || std::is_same_v<T, differ::DropType>)
+        d.step.hazards.push_back(
+            {HazardType::AppCompat, "Old application code must no longer use " + object_of(ch) +
+                                        " when this step runs (" + d.step.change + ")."});
       if (!op.empty() && !tables.empty())
-        annotate(d, op, tables[0], tables.size() > 1 ? std::optional<QualName>(tables[1]) : std::nullopt, {"ACCESS EXCLUSIVE"});
+        annotate(d, op, tables[0],
+                 tables.size() > 1 ? std::optional<QualName>(tables[1]) : std::nullopt,
+                 {"ACCESS EXCLUSIVE"});
       size_t idx = push(std::move(d), prev);
       if (first == npos) first = idx;
       prev = idx;
@@ -386,32 +438,42 @@ class Planner {
     std::string lock, other_lock;
     bool rewrite = false, scan = false, transactional = true;
   };
-  void annotate(Draft& d, const std::string& op, const QualName& t, const std::optional<QualName>& other, const Fallback& fb) {
+  void annotate(Draft& d, const std::string& op, const QualName& t,
+                const std::optional<QualName>& other, const Fallback& fb) {
     const auto* e = entry(op);
     if (e && e->strategy == "refuse")
-      throw UnsupportedError(d.step.change + ": " + op + " is refused on PostgreSQL " + in_.version.str() + ": " + e->notes);
+      throw UnsupportedError(d.step.change + ": " + op + " is refused on PostgreSQL " +
+                             in_.version.str() + ": " + e->notes);
     std::string mode = e ? e->lock : fb.lock, other_mode = e ? e->other_lock : fb.other_lock;
     bool rewrite = e ? e->rewrite : fb.rewrite, scan = e ? e->scan : fb.scan;
     bool transactional = e ? e->transactional : fb.transactional;
     d.step.rewrite = d.step.rewrite || rewrite;
     d.step.scan = d.step.scan || scan;
     if (!transactional && d.step.transactional)
-      not_transactional(d, "Runs outside a transaction block (" + op + "); a failure leaves the step half done" +
+      not_transactional(d, "Runs outside a transaction block (" + op +
+                               "); a failure leaves the step half done" +
                                (d.step.on_failure.empty() ? "." : " until on_failure cleans up."));
     bool live = existing(t);
     double factor = rewrite ? 2 : scan ? (op.find("concurrently") != std::string::npos ? 2 : 1) : 0;
     double secs = live ? factor * scan_seconds(t) : 0;
     if (live && (rewrite || scan) && blocks_traffic(mode))
-      blocking(d, mode, t, secs, rewrite ? "the table is rewritten while it is held" : "the table is scanned while it is held");
+      blocking(d, mode, t, secs,
+               rewrite ? "the table is rewritten while it is held"
+                       : "the table is scanned while it is held");
     else
       lock(d, mode, t, secs);
-    if (live && rewrite) d.step.hazards.push_back({HazardType::TableRewrite, t.str() + " and its indexes are rewritten."});
+    if (live && rewrite)
+      d.step.hazards.push_back(
+          {HazardType::TableRewrite, t.str() + " and its indexes are rewritten."});
     if (live && scan && !rewrite)
-      d.step.hazards.push_back({HazardType::FullScan, "Reads all of " + t.str() + " (" + size_note(t) + ")" +
-                                                          (blocks_traffic(mode) ? "." : "; reads and writes continue.")});
+      d.step.hazards.push_back({HazardType::FullScan,
+                                "Reads all of " + t.str() + " (" + size_note(t) + ")" +
+                                    (blocks_traffic(mode) ? "." : "; reads and writes continue.")});
     if (other && !other_mode.empty()) lock(d, other_mode, *other, 0);
   }
-  void annotate(Draft& d, const std::string& op, const QualName& t, const Fallback& fb) { annotate(d, op, t, std::nullopt, fb); }
+  void annotate(Draft& d, const std::string& op, const QualName& t, const Fallback& fb) {
+    annotate(d, op, t, std::nullopt, fb);
+  }
 
   std::string strategy_of(const std::string& op, const std::string& dflt) const {
     const auto* e = entry(op);
@@ -425,49 +487,73 @@ class Planner {
         [&](const auto& c) {
           using T = std::decay_t<decltype(c)>;
           using namespace differ;
-          if constexpr (std::is_same_v<T, AddIndex>) add_index(ci, c);
-          else if constexpr (std::is_same_v<T, DropIndex>) drop_index(ci, c);
-          else if constexpr (std::is_same_v<T, AddConstraint>) add_constraint(ci, c);
-          else if constexpr (std::is_same_v<T, SetNotNull>) set_not_null(ci, c);
-          else if constexpr (std::is_same_v<T, AddColumn>) add_column(ci, c);
-          else if constexpr (std::is_same_v<T, AlterColumnType>) alter_type(ci, c);
-          else if constexpr (std::is_same_v<T, RenameColumn>) rename_column(ci, c);
-          else if constexpr (std::is_same_v<T, AddEnumValue>) direct(ci, c, "add_enum_value", {});
-          else if constexpr (std::is_same_v<T, AddTable>) direct(ci, c, "create_table", {c.obj.name});
-          else if constexpr (std::is_same_v<T, DropColumn>) direct(ci, c, "drop_column", {c.table});
-          else if constexpr (std::is_same_v<T, DropTable>) direct(ci, c, "drop_table", {c.obj.name});
+          if constexpr (std::is_same_v<T, AddIndex>)
+            add_index(ci, c);
+          else if constexpr (std::is_same_v<T, DropIndex>)
+            drop_index(ci, c);
+          else if constexpr (std::is_same_v<T, AddConstraint>)
+            add_constraint(ci, c);
+          else if constexpr (std::is_same_v<T, SetNotNull>)
+            set_not_null(ci, c);
+          else if constexpr (std::is_same_v<T, AddColumn>)
+            add_column(ci, c);
+          else if constexpr (std::is_same_v<T, AlterColumnType>)
+            alter_type(ci, c);
+          else if constexpr (std::is_same_v<T, RenameColumn>)
+            rename_column(ci, c);
+          else if constexpr (std::is_same_v<T, AddEnumValue>)
+            direct(ci, c, "add_enum_value", {});
+          else if constexpr (std::is_same_v<T, AddTable>)
+            direct(ci, c, "create_table", {c.obj.name});
+          else if constexpr (std::is_same_v<T, DropColumn>)
+            direct(ci, c, "drop_column", {c.table});
+          else if constexpr (std::is_same_v<T, DropTable>)
+            direct(ci, c, "drop_table", {c.obj.name});
           else if constexpr (std::is_same_v<T, SetDefault>)
-            direct(ci, c, has_expr(c.new_obj.default_expr) ? "set_default" : "drop_default", {c.table});
+            direct(ci, c, has_expr(c.new_obj.default_expr) ? "set_default" : "drop_default",
+                   {c.table});
           else if constexpr (std::is_same_v<T, DropConstraint>)
-            direct(ci, c, c.obj.kind == schema::ConstraintKind::ForeignKey ? "drop_foreign_key" : "drop_constraint",
-                   c.obj.kind == schema::ConstraintKind::ForeignKey ? std::vector<QualName>{c.table, c.obj.ref_table}
-                                                                     : std::vector<QualName>{c.table});
-          else if constexpr (std::is_same_v<T, AddTrigger>) direct(ci, c, "create_trigger", {c.obj.table});
-          else if constexpr (std::is_same_v<T, DropTrigger>) direct(ci, c, "drop_trigger", {c.obj.table});
-          else if constexpr (std::is_same_v<T, ReplaceView>) direct(ci, c, "replace_view", {c.new_obj.name});
-          else if constexpr (std::is_same_v<T, AttachPartition>) attach_partition(ci, c);
+            direct(ci, c,
+                   c.obj.kind == schema::ConstraintKind::ForeignKey ? "drop_foreign_key"
+                                                                    : "drop_constraint",
+                   c.obj.kind == schema::ConstraintKind::ForeignKey
+                       ? std::vector<QualName>{c.table, c.obj.ref_table}
+                       : std::vector<QualName>{c.table});
+          else if constexpr (std::is_same_v<T, AddTrigger>)
+            direct(ci, c, "create_trigger", {c.obj.table});
+          else if constexpr (std::is_same_v<T, DropTrigger>)
+            direct(ci, c, "drop_trigger", {c.obj.table});
+          else if constexpr (std::is_same_v<T, ReplaceView>)
+            direct(ci, c, "replace_view", {c.new_obj.name});
+          else if constexpr (std::is_same_v<T, AttachPartition>)
+            attach_partition(ci, c);
           else if constexpr (std::is_same_v<T, DetachPartition>)
             direct(ci, c, "detach_partition", {*c.obj.partition_of, c.obj.name});
           else if constexpr (std::is_same_v<T, RenameTable> || std::is_same_v<T, RenameView> ||
                              std::is_same_v<T, RenameSequence> || std::is_same_v<T, RenameType>) {
-            size_t i = std::is_same_v<T, RenameTable> ? direct(ci, c, "rename_table", {c.old_obj.name}) : direct(ci, c, "", {});
+            size_t i = std::is_same_v<T, RenameTable>
+                           ? direct(ci, c, "rename_table", {c.old_obj.name})
+                           : direct(ci, c, "", {});
             if (i != npos)
-              out_[i].step.hazards.push_back({HazardType::AppCompat, "Old application code that uses the old name breaks when " +
-                                                                          out_[i].step.change + " runs."});
+              out_[i].step.hazards.push_back(
+                  {HazardType::AppCompat,
+                   "Old application code that uses the old name breaks when " +
+                       out_[i].step.change + " runs."});
           } else if constexpr (std::is_same_v<T, RenameIndex>)
             direct(ci, c, "rename_index", {c.old_obj.table});
           else if constexpr (std::is_same_v<T, AlterIdentity>) {
             size_t i = direct(ci, c, "", {c.table});
-            // ADD ... AS IDENTITY needs a NOT NULL column: after that column's NOT NULL strategy (contract).
-            if (i != npos && c.new_obj.identity && !c.old_obj.identity && !c.old_obj.not_null && existing(c.table)) {
+            // ADD ... AS IDENTITY needs a NOT NULL column: after that column's NOT NULL strategy
+            // (contract).
+            if (i != npos && c.new_obj.identity && !c.old_obj.identity && !c.old_obj.not_null &&
+                existing(c.table)) {
               out_[i].step.phase = Phase::Contract;
               out_[i].creates.clear();
               out_[i].alters.clear();
               out_[i].needs.push_back("nn:" + unq(c.table) + "." + c.new_obj.name);
             }
             if (i != npos) lock(out_[i], "ACCESS EXCLUSIVE", c.table, 0);
-          }
-          else if constexpr (std::is_same_v<T, RecreateEnum>) {
+          } else if constexpr (std::is_same_v<T, RecreateEnum>) {
             // Every column of the type is converted through text: each table is rewritten.
             size_t i = direct(ci, c, "", {});
             if (i == npos) return;
@@ -475,21 +561,24 @@ class Planner {
             for (const auto& u : c.uses)
               if (seen.insert(u.table).second && existing(u.table))
                 blocking(out_[i], "ACCESS EXCLUSIVE", u.table, 2 * scan_seconds(u.table),
-                         "its columns of type " + c.new_obj.name.str() + " are converted, rewriting the table");
+                         "its columns of type " + c.new_obj.name.str() +
+                             " are converted, rewriting the table");
             if (!seen.empty()) out_[i].step.rewrite = true;
           } else if constexpr (std::is_same_v<T, AlterTable>) {
             size_t i = direct(ci, c, "", {});
             if (i == npos || !existing(c.new_obj.name)) return;
             if (c.old_obj.persistence != c.new_obj.persistence) {
               out_[i].step.rewrite = true;
-              blocking(out_[i], "ACCESS EXCLUSIVE", c.new_obj.name, 2 * scan_seconds(c.new_obj.name),
+              blocking(out_[i], "ACCESS EXCLUSIVE", c.new_obj.name,
+                       2 * scan_seconds(c.new_obj.name),
                        "SET LOGGED / UNLOGGED rewrites the table");
-              out_[i].step.hazards.push_back({HazardType::TableRewrite, c.new_obj.name.str() + " and its indexes are rewritten."});
+              out_[i].step.hazards.push_back(
+                  {HazardType::TableRewrite,
+                   c.new_obj.name.str() + " and its indexes are rewritten."});
             } else {
               lock(out_[i], "ACCESS EXCLUSIVE", c.new_obj.name, 0);
             }
-          }
-          else
+          } else
             direct(ci, c, "", {});
         },
         ch.op);
@@ -536,10 +625,13 @@ class Planner {
   // A CHECK expression equivalent to the partition bound of a one-column
   // RANGE or LIST key, so that ATTACH can skip its scan; nullopt otherwise
   // (hash, default, expressions, several columns).
-  std::optional<std::string> bound_check(const schema::Table& parent, const schema::Table& part) const {
+  std::optional<std::string> bound_check(const schema::Table& parent,
+                                         const schema::Table& part) const {
     const std::string key = trim(parent.partition_by.key.text);
     bool ident = !key.empty() && key.find_first_of(" ,()") == std::string::npos;
-    if (key.size() > 2 && key.front() == '"' && key.back() == '"' && key.find('"', 1) == key.size() - 1) ident = true;
+    if (key.size() > 2 && key.front() == '"' && key.back() == '"' &&
+        key.find('"', 1) == key.size() - 1)
+      ident = true;
     if (!ident) return std::nullopt;
     std::string b = trim(expr_text(part.partition_bound));
     size_t end = 0;
@@ -563,8 +655,10 @@ class Planner {
       std::vector<std::string> vals;
       bool null = false;
       for (const auto& v : split_top(*in)) {
-        if (v == "NULL" || v == "null") null = true;
-        else vals.push_back(v);
+        if (v == "NULL" || v == "null")
+          null = true;
+        else
+          vals.push_back(v);
       }
       std::string list = key + " IN (" + join(vals, ", ") + ")";
       if (vals.empty()) return null ? std::optional<std::string>(key + " IS NULL") : std::nullopt;
@@ -580,39 +674,51 @@ class Planner {
     const QualName& parent = *a.obj.partition_of;
     const auto* pt = to_.find_table(parent);
     std::optional<std::string> check;
-    if (pt && existing(a.obj.name) && existing(parent) && strategy_of("attach_partition", "online_attach") == "online_attach")
+    if (pt && existing(a.obj.name) && existing(parent) &&
+        strategy_of("attach_partition", "online_attach") == "online_attach")
       check = bound_check(*pt, a.obj);
     if (!check) {
       size_t i = direct(ci, a, "attach_partition", {parent, a.obj.name});
       if (i != npos && existing(a.obj.name))
-        out_[i].step.hazards.push_back({HazardType::FullScan, "ATTACH PARTITION reads all of " + a.obj.name.str() + " (" +
-                                                                  size_note(a.obj.name) + ") to check its bound; seam "
-                                                                  "cannot pre-check this kind of bound."});
+        out_[i].step.hazards.push_back(
+            {HazardType::FullScan, "ATTACH PARTITION reads all of " + a.obj.name.str() + " (" +
+                                       size_note(a.obj.name) +
+                                       ") to check its bound; seam "
+                                       "cannot pre-check this kind of bound."});
       return;
     }
     const auto& ch = cs_.changes[ci];
     const QualName& t = a.obj.name;
     std::string chk = make_object_name(t.name, "", "seam_bound");
     Draft d1 = base(ci, Phase::Expand, "add_check_not_valid",
-                    alter_table(t) + "ADD CONSTRAINT " + quote_ident(chk) + " CHECK (" + *check + ") NOT VALID;\n", "bound check");
+                    alter_table(t) + "ADD CONSTRAINT " + quote_ident(chk) + " CHECK (" + *check +
+                        ") NOT VALID;\n",
+                    "bound check");
     add_keys(d1.needs, ch.deps.needs);
     annotate(d1, "add_check_not_valid", t, {"ACCESS EXCLUSIVE"});
     size_t i1 = push(std::move(d1));
-    Draft d2 = base(ci, Phase::Expand, "validate_check", alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(chk) + ";\n",
+    Draft d2 = base(ci, Phase::Expand, "validate_check",
+                    alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(chk) + ";\n",
                     "validate bound check");
     annotate(d2, "validate_check", t, {"SHARE UPDATE EXCLUSIVE", "", false, true});
     size_t i2 = push(std::move(d2), i1);
-    Draft d3 = base(ci, Phase::Expand, "attach_partition_prechecked", render_change(ch).front().sql, "");
+    Draft d3 =
+        base(ci, Phase::Expand, "attach_partition_prechecked", render_change(ch).front().sql, "");
     expand_keys(d3, ch);
     differ_hazards(d3, ch);
-    annotate(d3, "attach_partition_prechecked", parent, t, {"SHARE UPDATE EXCLUSIVE", "ACCESS EXCLUSIVE"});
+    annotate(d3, "attach_partition_prechecked", parent, t,
+             {"SHARE UPDATE EXCLUSIVE", "ACCESS EXCLUSIVE"});
     for (const auto& [n, other] : from_.tables)
-      if (other.partition_of && *other.partition_of == parent && trim(expr_text(other.partition_bound)) == "DEFAULT")
-        d3.step.hazards.push_back({HazardType::FullScan, "The default partition " + n.str() + " is read (" + size_note(n) +
-                                                             ") to check that none of its rows belong to " + t.str() + "."});
+      if (other.partition_of && *other.partition_of == parent &&
+          trim(expr_text(other.partition_bound)) == "DEFAULT")
+        d3.step.hazards.push_back(
+            {HazardType::FullScan,
+             "The default partition " + n.str() + " is read (" + size_note(n) +
+                 ") to check that none of its rows belong to " + t.str() + "."});
     size_t i3 = push(std::move(d3), i2);
-    Draft d4 = base(ci, Phase::Expand, "drop_constraint", alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n",
-                    "drop bound check");
+    Draft d4 =
+        base(ci, Phase::Expand, "drop_constraint",
+             alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n", "drop bound check");
     annotate(d4, "drop_constraint", t, {"ACCESS EXCLUSIVE"});
     push(std::move(d4), i3);
   }
@@ -624,8 +730,9 @@ class Planner {
   }
 
   void long_build(Draft& d, const QualName& t, const QualName& ix) {
-    d.step.hazards.push_back({HazardType::LongRunning, "Builds " + ix.str() + " with two scans of " + t.str() + " (" +
-                                                           size_note(t) + "); writes continue meanwhile."});
+    d.step.hazards.push_back(
+        {HazardType::LongRunning, "Builds " + ix.str() + " with two scans of " + t.str() + " (" +
+                                      size_note(t) + "); writes continue meanwhile."});
   }
 
   // CREATE [UNIQUE] INDEX CONCURRENTLY as its own step; on failure the INVALID index is dropped.
@@ -658,15 +765,17 @@ class Planner {
       }
       size_t i = direct(ci, a, "create_index", {ix.table});
       if (i != npos)
-        out_[i].step.hazards.push_back({HazardType::BlockingLock,
-                                        "CONCURRENTLY is not possible on partitioned table " + ix.table.str() +
-                                            " and seam cannot build its partitions' indexes one by one because " + why +
-                                            ": writes wait for the whole build."});
+        out_[i].step.hazards.push_back(
+            {HazardType::BlockingLock,
+             "CONCURRENTLY is not possible on partitioned table " + ix.table.str() +
+                 " and seam cannot build its partitions' indexes one by one because " + why +
+                 ": writes wait for the whole build."});
       return;
     }
     Draft d = cic_draft(ci, ix, "", Phase::Expand);
     expand_keys(d, cs_.changes[ci]);
-    if (const auto* tb = from_.find_table(ix.table); tb && tb->partition_of) d.creates.push_back("partidx:" + unq(ix.table));
+    if (const auto* tb = from_.find_table(ix.table); tb && tb->partition_of)
+      d.creates.push_back("partidx:" + unq(ix.table));
     differ_hazards(d, cs_.changes[ci]);
     size_t i = push(std::move(d));
     if (!ix.comment.empty()) {
@@ -687,14 +796,17 @@ class Planner {
   // Why the per-partition recipe does not apply ("" = it does).
   std::string partition_index_blocker(const QualName& parent) const {
     for (const auto* p : partitions_of(parent))
-      if (!p->partition_by.strategy.empty()) return "partition " + p->name.str() + " is itself partitioned";
+      if (!p->partition_by.strategy.empty())
+        return "partition " + p->name.str() + " is itself partitioned";
     for (const auto& ch : cs_.changes) {
       bool hit = std::visit(
           [&](const auto& c) -> bool {
             using T = std::decay_t<decltype(c)>;
-            if constexpr (std::is_same_v<T, differ::AttachPartition> || std::is_same_v<T, differ::DetachPartition>)
+            if constexpr (std::is_same_v<T, differ::AttachPartition> ||
+                          std::is_same_v<T, differ::DetachPartition>)
               return c.obj.partition_of && *c.obj.partition_of == parent;
-            else if constexpr (std::is_same_v<T, differ::AddTable> || std::is_same_v<T, differ::DropTable>)
+            else if constexpr (std::is_same_v<T, differ::AddTable> ||
+                               std::is_same_v<T, differ::DropTable>)
               return c.obj.partition_of && *c.obj.partition_of == parent;
             else
               return false;
@@ -729,8 +841,10 @@ class Planner {
       for (int n = 1; from_.has_relation(pi.name) || to_.has_relation(pi.name); ++n)
         pi.name.name = make_object_name(p->name.name, ix.name.name, std::to_string(n));
       size_t b = push(cic_draft(ci, pi, "partition " + p->name.name, Phase::Expand), prev);
-      Draft at = base(ci, Phase::Expand, "", "ALTER INDEX " + quote_qual(ix.name) + " ATTACH PARTITION " + quote_qual(pi.name) + ";\n",
-                      "attach " + pi.name.name);
+      Draft at = base(
+          ci, Phase::Expand, "",
+          "ALTER INDEX " + quote_qual(ix.name) + " ATTACH PARTITION " + quote_qual(pi.name) + ";\n",
+          "attach " + pi.name.name);
       lock(at, "SHARE UPDATE EXCLUSIVE", p->name, 0);
       prev = push(std::move(at), b);
     }
@@ -749,11 +863,13 @@ class Planner {
       return;
     }
     const auto& ch = cs_.changes[ci];
-    Draft d = base(ci, Phase::Contract, "drop_index_concurrently", "DROP INDEX CONCURRENTLY " + quote_qual(ix.name) + ";\n", "");
+    Draft d = base(ci, Phase::Contract, "drop_index_concurrently",
+                   "DROP INDEX CONCURRENTLY " + quote_qual(ix.name) + ";\n", "");
     add_keys(d.drops, ch.deps.drops);
     add_keys(d.old_needs, ch.deps.old_needs);
     differ_hazards(d, ch);
-    annotate(d, "drop_index_concurrently", ix.table, {"SHARE UPDATE EXCLUSIVE", "", false, false, false});
+    annotate(d, "drop_index_concurrently", ix.table,
+             {"SHARE UPDATE EXCLUSIVE", "", false, false, false});
     push(std::move(d));
   }
 
@@ -766,7 +882,8 @@ class Planner {
       // New table: empty, the plain statement is instant. An FK still locks
       // its referenced table briefly.
       size_t i = direct(ci, a, "", {});
-      if (k.kind == K::ForeignKey && i != npos) lock(out_[i], "SHARE ROW EXCLUSIVE", k.ref_table, 0);
+      if (k.kind == K::ForeignKey && i != npos)
+        lock(out_[i], "SHARE ROW EXCLUSIVE", k.ref_table, 0);
       return;
     }
     schema::Table tn;
@@ -777,13 +894,16 @@ class Planner {
       // NOT VALID foreign keys on partitioned tables arrive in 18.
       size_t i = direct(ci, a, "add_foreign_key", {a.table, k.ref_table});
       if (i != npos)
-        out_[i].step.hazards.push_back({HazardType::BlockingLock, "PostgreSQL " + in_.version.str() +
-                                                                      " cannot add a NOT VALID foreign key to partitioned table " +
-                                                                      a.table.str() + ": it is added and checked at once."});
+        out_[i].step.hazards.push_back(
+            {HazardType::BlockingLock,
+             "PostgreSQL " + in_.version.str() +
+                 " cannot add a NOT VALID foreign key to partitioned table " + a.table.str() +
+                 ": it is added and checked at once."});
       return;
     }
     if ((k.kind == K::Check || k.kind == K::ForeignKey) &&
-        strategy_of(k.kind == K::Check ? "add_check" : "add_foreign_key", "not_valid_validate") == "not_valid_validate") {
+        strategy_of(k.kind == K::Check ? "add_check" : "add_foreign_key", "not_valid_validate") ==
+            "not_valid_validate") {
       bool chk = k.kind == K::Check;
       schema::Constraint nv = k;
       nv.not_valid = true;
@@ -793,26 +913,30 @@ class Planner {
       Draft d = base(ci, Phase::Expand, op1, sql, "not valid");
       expand_keys(d, ch);
       differ_hazards(d, ch);
-      annotate(d, op1, a.table, ref, {chk ? "ACCESS EXCLUSIVE" : "SHARE ROW EXCLUSIVE", chk ? "" : "SHARE ROW EXCLUSIVE"});
-      d.step.hazards.push_back({HazardType::AppCompat, "From this step on, writes to " + a.table.str() +
-                                                           " must satisfy " + quote_ident(k.name) +
-                                                           " (existing rows are checked later)."});
+      annotate(
+          d, op1, a.table, ref,
+          {chk ? "ACCESS EXCLUSIVE" : "SHARE ROW EXCLUSIVE", chk ? "" : "SHARE ROW EXCLUSIVE"});
+      d.step.hazards.push_back({HazardType::AppCompat,
+                                "From this step on, writes to " + a.table.str() + " must satisfy " +
+                                    quote_ident(k.name) + " (existing rows are checked later)."});
       size_t first = push(std::move(d));
       if (k.not_valid) return;  // the desired constraint is NOT VALID itself
       // VALIDATE in contract: after every backfill (a foreign key over
       // backfilled values, a check over new columns) and once old code, which
       // may still write violating rows, is gone.
       std::string op2 = chk ? "validate_check" : "validate_foreign_key";
-      Draft v = base(ci, Phase::Contract, op2, alter_table(a.table) + "VALIDATE CONSTRAINT " + quote_ident(k.name) + ";\n",
+      Draft v = base(ci, Phase::Contract, op2,
+                     alter_table(a.table) + "VALIDATE CONSTRAINT " + quote_ident(k.name) + ";\n",
                      "validate");
       v.needs.push_back(differ::key::con(a.table, k.name));
-      annotate(v, op2, a.table, ref, {"SHARE UPDATE EXCLUSIVE", chk ? "" : "ROW SHARE", false, true});
+      annotate(v, op2, a.table, ref,
+               {"SHARE UPDATE EXCLUSIVE", chk ? "" : "ROW SHARE", false, true});
       push(std::move(v), first);
       return;
     }
     if ((k.kind == K::PrimaryKey || k.kind == K::Unique) && !partitioned(a.table) &&
-        strategy_of(k.kind == K::PrimaryKey ? "add_primary_key" : "add_unique", "unique_index_then_constraint") ==
-            "unique_index_then_constraint") {
+        strategy_of(k.kind == K::PrimaryKey ? "add_primary_key" : "add_unique",
+                    "unique_index_then_constraint") == "unique_index_then_constraint") {
       schema::Index ix;
       ix.name = {a.table.schema, k.name};
       ix.table = a.table;
@@ -836,14 +960,18 @@ class Planner {
           for (const auto& c : k.columns)
             if (const auto* col = t->find_column(c); col && !col->not_null) nn_needed.push_back(c);
       std::string sql = alter_table(a.table) + "ADD CONSTRAINT " + quote_ident(k.name) +
-                        (k.kind == K::PrimaryKey ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " + quote_ident(k.name);
+                        (k.kind == K::PrimaryKey ? " PRIMARY KEY" : " UNIQUE") + " USING INDEX " +
+                        quote_ident(k.name);
       if (k.deferrable) sql += " DEFERRABLE";
       if (k.initially_deferred) sql += " INITIALLY DEFERRED";
       sql += ";\n";
       if (!k.comment.empty()) sql += comment_sql(tn, k);
-      Draft d = base(ci, nn_needed.empty() ? Phase::Expand : Phase::Contract, "add_constraint_using_index", sql, "using index");
-      if (nn_needed.empty()) expand_keys(d, ch);
-      else d.creates.push_back(differ::key::con(a.table, k.name));
+      Draft d = base(ci, nn_needed.empty() ? Phase::Expand : Phase::Contract,
+                     "add_constraint_using_index", sql, "using index");
+      if (nn_needed.empty())
+        expand_keys(d, ch);
+      else
+        d.creates.push_back(differ::key::con(a.table, k.name));
       for (const auto& c : nn_needed) d.needs.push_back("nn:" + unq(a.table) + "." + c);
       d.needs.push_back(differ::key::rel(ix.name));
       annotate(d, "add_constraint_using_index", a.table, {"ACCESS EXCLUSIVE"});
@@ -854,7 +982,8 @@ class Planner {
     size_t i = direct(ci, a, "", {});
     if (i != npos) {
       blocking(out_[i], "ACCESS EXCLUSIVE", a.table, scan_seconds(a.table),
-               "the constraint's index is built or its rows checked while the table is locked (no online path for "
+               "the constraint's index is built or its rows checked while the table is locked (no "
+               "online path for "
                "this constraint here)");
       out_[i].step.scan = true;
     }
@@ -870,33 +999,38 @@ class Planner {
       // (named as the server names it, so the result equals a plain SET NOT NULL).
       std::string name = make_object_name(t.name, col, "not_null");
       Draft a = base(ci, Phase::Contract, "add_not_null_not_valid",
-                     alter_table(t) + "ADD CONSTRAINT " + quote_ident(name) + " NOT NULL " + quote_ident(col) + " NOT VALID;\n",
+                     alter_table(t) + "ADD CONSTRAINT " + quote_ident(name) + " NOT NULL " +
+                         quote_ident(col) + " NOT VALID;\n",
                      "not null not valid " + col);
       annotate(a, "add_not_null_not_valid", t, {"ACCESS EXCLUSIVE"});
       a.needs.push_back(differ::key::rel(t));
       size_t i = push(std::move(a), after);
       Draft v = base(ci, Phase::Contract, "validate_not_null",
-                     alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(name) + ";\n", "validate not null " + col);
+                     alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(name) + ";\n",
+                     "validate not null " + col);
       annotate(v, "validate_not_null", t, {"SHARE UPDATE EXCLUSIVE", "", false, true});
       v.creates.push_back(nn_key);
       return push(std::move(v), i);
     }
     std::string chk = make_object_name(t.name, col, "seam_nn");
     Draft a = base(ci, Phase::Contract, "add_check_not_valid",
-                   alter_table(t) + "ADD CONSTRAINT " + quote_ident(chk) + " CHECK (" + quote_ident(col) +
-                       " IS NOT NULL) NOT VALID;\n",
+                   alter_table(t) + "ADD CONSTRAINT " + quote_ident(chk) + " CHECK (" +
+                       quote_ident(col) + " IS NOT NULL) NOT VALID;\n",
                    "check not valid " + col);
     annotate(a, "add_check_not_valid", t, {"ACCESS EXCLUSIVE"});
     a.needs.push_back(differ::key::rel(t));
     size_t i = push(std::move(a), after);
-    Draft v = base(ci, Phase::Contract, "validate_check", alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(chk) + ";\n",
+    Draft v = base(ci, Phase::Contract, "validate_check",
+                   alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(chk) + ";\n",
                    "validate check " + col);
     annotate(v, "validate_check", t, {"SHARE UPDATE EXCLUSIVE", "", false, true});
     size_t j = push(std::move(v), i);
     Draft s = base(ci, Phase::Contract, "set_not_null_using_check",
-                   alter_column(t, col) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n",
+                   alter_column(t, col) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " +
+                       quote_ident(chk) + ";\n",
                    "set not null " + col);
-    annotate(s, "set_not_null_using_check", t, {"ACCESS EXCLUSIVE"});  // no scan: the valid check proves it
+    annotate(s, "set_not_null_using_check", t,
+             {"ACCESS EXCLUSIVE"});  // no scan: the valid check proves it
     s.creates.push_back(nn_key);
     return push(std::move(s), j);
   }
@@ -912,8 +1046,9 @@ class Planner {
     }
     size_t last = not_null_chain(ci, a.table, a.new_obj.name, npos);
     differ_hazards(out_[last], cs_.changes[ci]);
-    out_[last].step.hazards.push_back({HazardType::AppCompat, "From the contract phase on, writes to " + a.table.str() +
-                                                                  " must not leave " + quote_ident(a.new_obj.name) + " NULL."});
+    out_[last].step.hazards.push_back(
+        {HazardType::AppCompat, "From the contract phase on, writes to " + a.table.str() +
+                                    " must not leave " + quote_ident(a.new_obj.name) + " NULL."});
   }
 
   // ---- columns -------------------------------------------------------------------------
@@ -939,7 +1074,8 @@ class Planner {
       direct(ci, a, "", {});
       return;
     }
-    if (c.identity && !c.generated && strategy_of("add_column_identity", "expand_backfill") == "expand_backfill" &&
+    if (c.identity && !c.generated &&
+        strategy_of("add_column_identity", "expand_backfill") == "expand_backfill" &&
         !primary_key(a.table).empty()) {
       add_identity_column(ci, a);
       return;
@@ -952,12 +1088,15 @@ class Planner {
       auto& d = out_[i];
       if (!d.step.rewrite) {
         d.step.rewrite = true;
-        blocking(d, "ACCESS EXCLUSIVE", a.table, 2 * scan_seconds(a.table), "every row gets a value while the table is rewritten");
-        d.step.hazards.push_back({HazardType::TableRewrite, a.table.str() + " and its indexes are rewritten."});
+        blocking(d, "ACCESS EXCLUSIVE", a.table, 2 * scan_seconds(a.table),
+                 "every row gets a value while the table is rewritten");
+        d.step.hazards.push_back(
+            {HazardType::TableRewrite, a.table.str() + " and its indexes are rewritten."});
       }
       if (c.identity)
-        d.step.hazards.push_back({HazardType::BlockingLock, a.table.str() + " has no primary key to backfill the new "
-                                                            "identity column by; it is added directly."});
+        d.step.hazards.push_back({HazardType::BlockingLock,
+                                  a.table.str() + " has no primary key to backfill the new "
+                                                  "identity column by; it is added directly."});
       return;
     }
     if (!vol) {
@@ -967,9 +1106,10 @@ class Planner {
       size_t i = direct(ci, a, op, {a.table});
       if (c.not_null && !has_default)
         out_[i].step.hazards.push_back(
-            {HazardType::AppCompat, "Adding NOT NULL column " + quote_ident(c.name) + " without a default fails when " +
-                                        a.table.str() + " has rows (" + size_note(a.table) +
-                                        "), and old code that inserts rows breaks; give it a default."});
+            {HazardType::AppCompat,
+             "Adding NOT NULL column " + quote_ident(c.name) + " without a default fails when " +
+                 a.table.str() + " has rows (" + size_note(a.table) +
+                 "), and old code that inserts rows breaks; give it a default."});
       return;
     }
     // Volatile default: add nullable, default for new rows, backfill, then NOT NULL.
@@ -977,21 +1117,24 @@ class Planner {
     plain.default_expr.reset();
     plain.not_null = false;
     plain.comment.clear();
-    std::string sql = alter_table(a.table) + "ADD COLUMN " + column_def(to_table(a.table), plain) + ";\n";
+    std::string sql =
+        alter_table(a.table) + "ADD COLUMN " + column_def(to_table(a.table), plain) + ";\n";
     if (!c.comment.empty()) sql += comment_sql(to_table(a.table), c);
     Draft d1 = base(ci, Phase::Expand, "add_column_nullable", sql, "nullable");
     expand_keys(d1, ch);
     differ_hazards(d1, ch);
     annotate(d1, "add_column_nullable", a.table, {"ACCESS EXCLUSIVE"});
     size_t i1 = push(std::move(d1));
-    Draft d2 = base(ci, Phase::Expand, "set_default",
-                    alter_column(a.table, c.name) + "SET DEFAULT " + b_expr(expr_text(*c.default_expr)) + ";\n", "default");
+    Draft d2 = base(
+        ci, Phase::Expand, "set_default",
+        alter_column(a.table, c.name) + "SET DEFAULT " + b_expr(expr_text(*c.default_expr)) + ";\n",
+        "default");
     d2.alters.push_back(differ::key::rel(a.table));
     add_keys(d2.needs, ch.deps.needs);
     annotate(d2, "set_default", a.table, {"ACCESS EXCLUSIVE"});
     size_t i2 = push(std::move(d2), i1);
-    size_t i3 = backfill(ci, a.table, {{c.name, paren(expr_text(*c.default_expr))}}, quote_ident(c.name) + " IS NULL",
-                         "backfill " + c.name, i2);
+    size_t i3 = backfill(ci, a.table, {{c.name, paren(expr_text(*c.default_expr))}},
+                         quote_ident(c.name) + " IS NULL", "backfill " + c.name, i2);
     if (c.not_null) not_null_chain(ci, a.table, c.name, i3);
   }
 
@@ -1004,7 +1147,9 @@ class Planner {
     const auto& c = a.obj;
     const auto& ch = cs_.changes[ci];
     const QualName& t = a.table;
-    std::string type = (c.type == "smallint" || c.type == "integer" || c.type == "bigint") ? c.type : c.identity_seq.type;
+    std::string type = (c.type == "smallint" || c.type == "integer" || c.type == "bigint")
+                           ? c.type
+                           : c.identity_seq.type;
     auto opts = sequence_option_clauses(c.identity_seq, type, false);
     QualName tmp{t.schema, make_object_name(t.name, c.name, "seam_seq")};
     schema::Column plain = c;
@@ -1012,7 +1157,8 @@ class Planner {
     plain.default_expr.reset();
     plain.not_null = false;
     plain.comment.clear();
-    std::string s1 = "CREATE SEQUENCE " + quote_qual(tmp) + " AS " + type + (opts.empty() ? "" : " " + join(opts, " ")) + ";\n";
+    std::string s1 = "CREATE SEQUENCE " + quote_qual(tmp) + " AS " + type +
+                     (opts.empty() ? "" : " " + join(opts, " ")) + ";\n";
     s1 += alter_table(t) + "ADD COLUMN " + column_def(to_table(t), plain) + ";\n";
     if (!c.comment.empty()) s1 += comment_sql(to_table(t), c);
     Draft d1 = base(ci, Phase::Expand, "add_column_nullable", s1, "nullable");
@@ -1021,33 +1167,41 @@ class Planner {
     annotate(d1, "add_column_nullable", t, {"ACCESS EXCLUSIVE"});
     size_t i1 = push(std::move(d1));
     std::string next = "nextval(" + quote_literal(quote_qual(tmp)) + "::regclass)";
-    Draft d2 = base(ci, Phase::Expand, "set_default", alter_column(t, c.name) + "SET DEFAULT " + next + ";\n", "default");
+    Draft d2 = base(ci, Phase::Expand, "set_default",
+                    alter_column(t, c.name) + "SET DEFAULT " + next + ";\n", "default");
     d2.alters.push_back(differ::key::rel(t));
     annotate(d2, "set_default", t, {"ACCESS EXCLUSIVE"});
     size_t i2 = push(std::move(d2), i1);
-    size_t i3 = backfill(ci, t, {{c.name, next}}, quote_ident(c.name) + " IS NULL", "backfill " + c.name, i2);
+    size_t i3 = backfill(ci, t, {{c.name, next}}, quote_ident(c.name) + " IS NULL",
+                         "backfill " + c.name, i2);
     size_t i4 = not_null_chain(ci, t, c.name, i3);
     std::string s = alter_column(t, c.name) + "DROP DEFAULT;\n";
-    s += alter_column(t, c.name) + "ADD GENERATED " + (c.identity == 'a' ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY";
+    s += alter_column(t, c.name) + "ADD GENERATED " +
+         (c.identity == 'a' ? "ALWAYS" : "BY DEFAULT") + " AS IDENTITY";
     auto id_opts = opts;
-    if (!c.identity_seq_name.empty() && c.identity_seq_name != make_object_name(t.name, c.name, "seq"))
-      id_opts.insert(id_opts.begin(), "SEQUENCE NAME " + quote_qual({t.schema, c.identity_seq_name}));
+    if (!c.identity_seq_name.empty() &&
+        c.identity_seq_name != make_object_name(t.name, c.name, "seq"))
+      id_opts.insert(id_opts.begin(),
+                     "SEQUENCE NAME " + quote_qual({t.schema, c.identity_seq_name}));
     if (!id_opts.empty()) s += " (" + join(id_opts, " ") + ")";
     s += ";\n";
-    s += "SELECT setval(pg_get_serial_sequence(" + quote_literal(quote_qual(t)) + ", " + quote_literal(c.name) +
-         "), s.last_value, s.is_called) FROM " + quote_qual(tmp) + " AS s;\n";
+    s += "SELECT setval(pg_get_serial_sequence(" + quote_literal(quote_qual(t)) + ", " +
+         quote_literal(c.name) + "), s.last_value, s.is_called) FROM " + quote_qual(tmp) +
+         " AS s;\n";
     s += "DROP SEQUENCE " + quote_qual(tmp) + ";\n";
     Draft d5 = base(ci, Phase::Contract, "", s, "identity");
     d5.needs.push_back("nn:" + unq(t) + "." + c.name);
     lock(d5, "ACCESS EXCLUSIVE", t, 0);
-    d5.step.hazards.push_back({HazardType::AppCompat, "From this step on, " + quote_ident(c.name) + " of " + t.str() +
-                                                          (c.identity == 'a' ? " is GENERATED ALWAYS: inserts must not set it."
-                                                                             : " is an identity column.")});
+    d5.step.hazards.push_back(
+        {HazardType::AppCompat,
+         "From this step on, " + quote_ident(c.name) + " of " + t.str() +
+             (c.identity == 'a' ? " is GENERATED ALWAYS: inserts must not set it."
+                                : " is an identity column.")});
     push(std::move(d5), i4);
   }
 
-  size_t backfill(size_t ci, const QualName& t, std::vector<planner::Backfill::Assignment> set, const std::string& where,
-                  const std::string& slug, size_t after) {
+  size_t backfill(size_t ci, const QualName& t, std::vector<planner::Backfill::Assignment> set,
+                  const std::string& where, const std::string& slug, size_t after) {
     Draft d = base(ci, Phase::Backfill, "", "", slug);
     d.step.kind = planner::StepKind::Backfill;
     planner::Backfill b;
@@ -1058,17 +1212,21 @@ class Planner {
     b.est_rows = est_rows(t);
     d.step.backfill = b;
     lock(d, "ROW EXCLUSIVE", t, 0);
-    d.step.hazards.push_back({HazardType::LongRunning, "Backfills " + t.str() + " in batches (" + size_note(t) + ")."});
+    d.step.hazards.push_back(
+        {HazardType::LongRunning, "Backfills " + t.str() + " in batches (" + size_note(t) + ")."});
     if (b.key.empty())
-      d.step.hazards.push_back({HazardType::LongRunning, t.str() + " has no primary key: the backfill is one UPDATE "
-                                                         "of every row, in one transaction."});
+      d.step.hazards.push_back(
+          {HazardType::LongRunning, t.str() + " has no primary key: the backfill is one UPDATE "
+                                              "of every row, in one transaction."});
     return push(std::move(d), after);
   }
 
   // Does SQL text mention `word` as a whole identifier (quoted or not)?
   static bool mentions(const std::string& text, const std::string& word) {
     for (size_t p = text.find(word); p != std::string::npos; p = text.find(word, p + 1)) {
-      auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+      auto ident = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+      };
       bool before = p == 0 || !ident(text[p - 1]);
       bool after = p + word.size() >= text.size() || !ident(text[p + word.size()]);
       if (before && after) return true;
@@ -1093,7 +1251,8 @@ class Planner {
   // Is column `col` of t concerned by another change of the set (an index
   // or constraint over it, a view of the table, the same column)? Then the
   // copy strategies step aside: those objects would follow the old column.
-  bool touched_elsewhere(size_t self, const QualName& t, const std::string& col, bool type_change) const {
+  bool touched_elsewhere(size_t self, const QualName& t, const std::string& col,
+                         bool type_change) const {
     std::set<size_t> views;
     if (type_change)
       for (size_t v : swap_views(t)) views.insert(v);
@@ -1102,20 +1261,26 @@ class Planner {
       bool hit = std::visit(
           [&](const auto& c) -> bool {
             using T = std::decay_t<decltype(c)>;
-            if constexpr (std::is_same_v<T, differ::AddIndex> || std::is_same_v<T, differ::DropIndex>)
+            if constexpr (std::is_same_v<T, differ::AddIndex> ||
+                          std::is_same_v<T, differ::DropIndex>)
               return c.obj.table == t && index_mentions(c.obj, col);
-            else if constexpr (std::is_same_v<T, differ::AddConstraint> || std::is_same_v<T, differ::DropConstraint>)
+            else if constexpr (std::is_same_v<T, differ::AddConstraint> ||
+                               std::is_same_v<T, differ::DropConstraint>)
               return (c.table == t && constraint_mentions(c.obj, col)) ||
                      (c.obj.kind == schema::ConstraintKind::ForeignKey && c.obj.ref_table == t &&
-                      std::find(c.obj.ref_columns.begin(), c.obj.ref_columns.end(), col) != c.obj.ref_columns.end());
-            else if constexpr (std::is_same_v<T, differ::SetDefault> || std::is_same_v<T, differ::SetNotNull> ||
-                               std::is_same_v<T, differ::AlterIdentity> || std::is_same_v<T, differ::AlterColumnType> ||
+                      std::find(c.obj.ref_columns.begin(), c.obj.ref_columns.end(), col) !=
+                          c.obj.ref_columns.end());
+            else if constexpr (std::is_same_v<T, differ::SetDefault> ||
+                               std::is_same_v<T, differ::SetNotNull> ||
+                               std::is_same_v<T, differ::AlterIdentity> ||
+                               std::is_same_v<T, differ::AlterColumnType> ||
                                std::is_same_v<T, differ::RenameColumn>)
               return c.table == t && (c.new_obj.name == col || c.old_obj.name == col);
             else if constexpr (std::is_same_v<T, differ::AddView>)
               return mentions(c.obj.query.text, t.name);
             else if constexpr (std::is_same_v<T, differ::ReplaceView>)
-              return mentions(c.new_obj.query.text, t.name) || mentions(c.old_obj.query.text, t.name);
+              return mentions(c.new_obj.query.text, t.name) ||
+                     mentions(c.old_obj.query.text, t.name);
             else if constexpr (std::is_same_v<T, differ::AddTrigger>)
               return c.obj.table == t;
             else
@@ -1129,20 +1294,22 @@ class Planner {
 
   // Why the shadow-column strategy cannot handle column `col` of t ("" = it
   // can); the plain indexes on the column, to rebuild on the copy, go to `indexes`.
-  std::string copy_blocker(size_t ci, const QualName& t, const schema::Column& col, std::vector<const schema::Index*>& indexes,
-                           bool type_change) const {
+  std::string copy_blocker(size_t ci, const QualName& t, const schema::Column& col,
+                           std::vector<const schema::Index*>& indexes, bool type_change) const {
     const auto* tb = from_.find_table(t);
     if (!tb) return "the table is not in the live catalog";
     if (!tb->partition_by.strategy.empty() || tb->partition_of || !tb->inherits.empty())
       return "the table is partitioned or inherits";
     auto pk = primary_key(t);
     if (pk.empty()) return "the table has no primary key to backfill by";
-    if (std::find(pk.begin(), pk.end(), col.name) != pk.end()) return "the column is part of the primary key";
+    if (std::find(pk.begin(), pk.end(), col.name) != pk.end())
+      return "the column is part of the primary key";
     if (col.identity || col.generated) return "the column is an identity or generated column";
     for (const auto& k : tb->constraints) {
       if (std::find(k.columns.begin(), k.columns.end(), col.name) != k.columns.end())
         return "constraint " + quote_ident(k.name) + " uses the column";
-      if (constraint_mentions(k, col.name)) return "constraint " + quote_ident(k.name) + " uses the column";
+      if (constraint_mentions(k, col.name))
+        return "constraint " + quote_ident(k.name) + " uses the column";
     }
     for (const auto& [n, other] : from_.tables)
       for (const auto& k : other.constraints)
@@ -1168,11 +1335,13 @@ class Planner {
       }
     } else {
       for (const auto& [n, v] : from_.views)
-        if (std::find(v.deps.begin(), v.deps.end(), t) != v.deps.end() || mentions(v.query.text, t.name))
+        if (std::find(v.deps.begin(), v.deps.end(), t) != v.deps.end() ||
+            mentions(v.query.text, t.name))
           return "view " + n.str() + " reads the table (views follow the old column)";
     }
     for (const auto& [n, tr] : from_.triggers)
-      if (n.first == t) return "trigger " + quote_ident(tr.name) + " on the table may use the column";
+      if (n.first == t)
+        return "trigger " + quote_ident(tr.name) + " on the table may use the column";
     for (const auto& [n, ix] : from_.indexes) {
       if (ix.table != t) continue;
       bool uses = false, plain = !has_expr(ix.where);
@@ -1191,15 +1360,19 @@ class Planner {
       indexes.push_back(&ix);
     }
     if (touched_elsewhere(ci, t, col.name, type_change))
-      return "other changes in this plan concern the same table's indexes, constraints or views, or the column itself";
+      return "other changes in this plan concern the same table's indexes, constraints or views, "
+             "or the column itself";
     return "";
   }
 
-  static std::string shadow_name(const std::string& col, const char* label) { return make_object_name(col, "", label); }
+  static std::string shadow_name(const std::string& col, const char* label) {
+    return make_object_name(col, "", label);
+  }
 
   static std::string sync_function(const QualName& fn, const std::string& body) {
     std::string tag = dollar_tag(body);
-    return "CREATE FUNCTION " + quote_qual(fn) + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + "\n" + body + tag + ";\n";
+    return "CREATE FUNCTION " + quote_qual(fn) + "() RETURNS trigger LANGUAGE plpgsql AS " + tag +
+           "\n" + body + tag + ";\n";
   }
   static std::string sync_trigger(const std::string& name, const QualName& t, const QualName& fn) {
     return "CREATE TRIGGER " + quote_ident(name) + " BEFORE INSERT OR UPDATE ON " + quote_qual(t) +
@@ -1208,13 +1381,16 @@ class Planner {
 
   // NOT NULL for a copied column: CHECK NOT VALID + VALIDATE before the swap
   // (contract), SET NOT NULL and the check's drop inside the swap.
-  size_t copy_not_null(size_t ci, const QualName& t, const std::string& copy, const std::string& chk, size_t prev) {
+  size_t copy_not_null(size_t ci, const QualName& t, const std::string& copy,
+                       const std::string& chk, size_t prev) {
     Draft a1 = base(ci, Phase::Contract, "add_check_not_valid",
-                    alter_table(t) + "ADD CONSTRAINT " + quote_ident(chk) + " CHECK (" + quote_ident(copy) + " IS NOT NULL) NOT VALID;\n",
+                    alter_table(t) + "ADD CONSTRAINT " + quote_ident(chk) + " CHECK (" +
+                        quote_ident(copy) + " IS NOT NULL) NOT VALID;\n",
                     "check not valid " + copy);
     annotate(a1, "add_check_not_valid", t, {"ACCESS EXCLUSIVE"});
     prev = push(std::move(a1), prev);
-    Draft v = base(ci, Phase::Contract, "validate_check", alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(chk) + ";\n",
+    Draft v = base(ci, Phase::Contract, "validate_check",
+                   alter_table(t) + "VALIDATE CONSTRAINT " + quote_ident(chk) + ";\n",
                    "validate check " + copy);
     annotate(v, "validate_check", t, {"SHARE UPDATE EXCLUSIVE", "", false, true});
     return push(std::move(v), prev);
@@ -1231,7 +1407,8 @@ class Planner {
         auto* rv = std::get_if<differ::ReplaceView>(&cs_.changes[i].op);
         if (!rv || std::find(found.begin(), found.end(), i) != found.end()) continue;
         for (const auto& r : reads)
-          if (std::find(rv->old_obj.deps.begin(), rv->old_obj.deps.end(), r) != rv->old_obj.deps.end() ||
+          if (std::find(rv->old_obj.deps.begin(), rv->old_obj.deps.end(), r) !=
+                  rv->old_obj.deps.end() ||
               mentions(rv->old_obj.query.text, r.name)) {
             found.push_back(i);
             reads.insert(rv->old_obj.name);
@@ -1248,7 +1425,8 @@ class Planner {
         bool ready = true;
         for (size_t m = 0; m < found.size(); ++m) {
           const auto& o = std::get<differ::ReplaceView>(cs_.changes[found[m]].op).new_obj;
-          if (m != k && (std::find(v.deps.begin(), v.deps.end(), o.name) != v.deps.end() || mentions(v.query.text, o.name.name)))
+          if (m != k && (std::find(v.deps.begin(), v.deps.end(), o.name) != v.deps.end() ||
+                         mentions(v.query.text, o.name.name)))
             ready = false;
         }
         if (ready) {
@@ -1282,41 +1460,51 @@ class Planner {
       return;
     }
     std::vector<const schema::Index*> indexes;
-    std::string why = strategy_of("alter_type_rewrite", "shadow_column") == "shadow_column"
-                          ? copy_blocker(ci, a.table, oc, indexes, true)
-                          : "the compatibility matrix has no shadow-column strategy for this version";
+    std::string why =
+        strategy_of("alter_type_rewrite", "shadow_column") == "shadow_column"
+            ? copy_blocker(ci, a.table, oc, indexes, true)
+            : "the compatibility matrix has no shadow-column strategy for this version";
     if (!why.empty()) {
       size_t i = direct(ci, a, "alter_type_rewrite", {a.table});
       auto& d = out_[i];
       if (!d.step.rewrite) {  // no matrix entry: seam's assumption
         d.step.rewrite = true;
-        blocking(d, "ACCESS EXCLUSIVE", a.table, 2 * scan_seconds(a.table), "the table is rewritten");
-        d.step.hazards.push_back({HazardType::TableRewrite, a.table.str() + " and its indexes are rewritten."});
+        blocking(d, "ACCESS EXCLUSIVE", a.table, 2 * scan_seconds(a.table),
+                 "the table is rewritten");
+        d.step.hazards.push_back(
+            {HazardType::TableRewrite, a.table.str() + " and its indexes are rewritten."});
       }
-      d.step.hazards.push_back({HazardType::BlockingLock, "seam plans the type change of " + quote_ident(nc.name) +
-                                                              " as a plain ALTER because " + why + "."});
+      d.step.hazards.push_back(
+          {HazardType::BlockingLock, "seam plans the type change of " + quote_ident(nc.name) +
+                                         " as a plain ALTER because " + why + "."});
       return;
     }
     shadow_swap(ci, a, indexes);
   }
 
-  void shadow_swap(size_t ci, const differ::AlterColumnType& a, const std::vector<const schema::Index*>& indexes) {
+  void shadow_swap(size_t ci, const differ::AlterColumnType& a,
+                   const std::vector<const schema::Index*>& indexes) {
     const auto& ch = cs_.changes[ci];
     const auto& oc = a.old_obj;
     const auto& nc = a.new_obj;
     const QualName& t = a.table;
-    std::string col = nc.name, shadow = shadow_name(col, "seam_new"), old = shadow_name(col, "seam_old");
-    std::string expr = !a.using_expr.empty() ? a.using_expr
-                       : a.via_text ? quote_ident(col) + (nc.type.find('[') != std::string::npos ? "::text[]::" : "::text::") + nc.type
-                                    : quote_ident(col) + "::" + nc.type;
+    std::string col = nc.name, shadow = shadow_name(col, "seam_new"),
+                old = shadow_name(col, "seam_old");
+    std::string expr =
+        !a.using_expr.empty() ? a.using_expr
+        : a.via_text
+            ? quote_ident(col) +
+                  (nc.type.find('[') != std::string::npos ? "::text[]::" : "::text::") + nc.type
+            : quote_ident(col) + "::" + nc.type;
     // expand: the shadow column, nullable and without default.
     schema::Column sc = nc;
     sc.name = shadow;
     sc.default_expr.reset();
     sc.not_null = false;
     sc.comment.clear();
-    Draft d1 = base(ci, Phase::Expand, "add_column_nullable", alter_table(t) + "ADD COLUMN " + column_def(to_table(t), sc) + ";\n",
-                    "shadow column");
+    Draft d1 =
+        base(ci, Phase::Expand, "add_column_nullable",
+             alter_table(t) + "ADD COLUMN " + column_def(to_table(t), sc) + ";\n", "shadow column");
     d1.needs = ch.deps.needs;
     d1.needs.push_back(differ::key::rel(t));
     differ_hazards(d1, ch);
@@ -1326,16 +1514,20 @@ class Planner {
     // expression is evaluated over the row, so `-- seam:using` text that
     // names columns works unchanged.
     QualName fn{t.schema, make_object_name(t.name, col, "seam_sync")};
-    std::string body = "BEGIN\n  NEW." + quote_ident(shadow) + " := (SELECT " + expr + " FROM (SELECT NEW.*) AS seam_row);\n"
+    std::string body = "BEGIN\n  NEW." + quote_ident(shadow) + " := (SELECT " + expr +
+                       " FROM (SELECT NEW.*) AS seam_row);\n"
                        "  RETURN NEW;\nEND\n";
-    Draft d2 = base(ci, Phase::DualWrite, "create_trigger", sync_function(fn, body) + sync_trigger(fn.name, t, fn),
-                    "dual write trigger");
+    Draft d2 = base(ci, Phase::DualWrite, "create_trigger",
+                    sync_function(fn, body) + sync_trigger(fn.name, t, fn), "dual write trigger");
     annotate(d2, "create_trigger", t, {"SHARE ROW EXCLUSIVE"});
     size_t i2 = push(std::move(d2), i1);
-    size_t prev = backfill(ci, t, {{shadow, expr}}, quote_ident(col) + " IS NOT NULL AND " + quote_ident(shadow) + " IS NULL",
-                           "backfill " + shadow, i2);
+    size_t prev =
+        backfill(ci, t, {{shadow, expr}},
+                 quote_ident(col) + " IS NOT NULL AND " + quote_ident(shadow) + " IS NULL",
+                 "backfill " + shadow, i2);
     // Indexes on the shadow, built concurrently after the backfill.
-    std::vector<std::pair<schema::Index, schema::Index>> rebuilt;  // (old, copy under a temporary name)
+    std::vector<std::pair<schema::Index, schema::Index>>
+        rebuilt;  // (old, copy under a temporary name)
     for (const auto* ix : indexes) {
       schema::Index n = *ix;
       n.name.name = make_object_name(ix->name.name, "", "seam_new");
@@ -1349,11 +1541,14 @@ class Planner {
     std::string chk = make_object_name(t.name, shadow, "seam_nn");
     if (nc.not_null) prev = copy_not_null(ci, t, shadow, chk, prev);
     // contract: the swap, one short transaction under lock_timeout.
-    std::string s = "SET LOCAL lock_timeout = '" + std::to_string(in_.throttle.lock_timeout_ms) + "ms';\n";
+    std::string s =
+        "SET LOCAL lock_timeout = '" + std::to_string(in_.throttle.lock_timeout_ms) + "ms';\n";
     s += "LOCK TABLE " + quote_qual(t) + " IN ACCESS EXCLUSIVE MODE;\n";
     s += "DROP TRIGGER " + quote_ident(fn.name) + " ON " + quote_qual(t) + ";\n";
     s += "DROP FUNCTION " + quote_qual(fn) + "();\n";
-    if (nc.not_null) s += alter_column(t, shadow) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n";
+    if (nc.not_null)
+      s += alter_column(t, shadow) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " +
+           quote_ident(chk) + ";\n";
     if (has_expr(oc.default_expr)) s += alter_column(t, col) + "DROP DEFAULT;\n";
     if (oc.not_null) s += alter_column(t, col) + "DROP NOT NULL;\n";
     std::vector<size_t> views = swap_views(t);
@@ -1362,13 +1557,18 @@ class Planner {
         if (p.part == ChangeSql::Drop) s += p.sql;
     for (const auto& [o, n] : rebuilt) s += "DROP INDEX " + quote_qual(o.name) + ";\n";
     s += alter_table(t) + "RENAME COLUMN " + quote_ident(col) + " TO " + quote_ident(old) + ";\n";
-    s += alter_table(t) + "RENAME COLUMN " + quote_ident(shadow) + " TO " + quote_ident(col) + ";\n";
-    for (const auto& [o, n] : rebuilt) s += "ALTER INDEX " + quote_qual(n.name) + " RENAME TO " + quote_ident(o.name.name) + ";\n";
-    if (has_expr(nc.default_expr)) s += alter_column(t, col) + "SET DEFAULT " + b_expr(expr_text(*nc.default_expr)) + ";\n";
+    s +=
+        alter_table(t) + "RENAME COLUMN " + quote_ident(shadow) + " TO " + quote_ident(col) + ";\n";
+    for (const auto& [o, n] : rebuilt)
+      s += "ALTER INDEX " + quote_qual(n.name) + " RENAME TO " + quote_ident(o.name.name) + ";\n";
+    if (has_expr(nc.default_expr))
+      s += alter_column(t, col) + "SET DEFAULT " + b_expr(expr_text(*nc.default_expr)) + ";\n";
     for (const auto& [n, sq] : from_.sequences)
       if (sq.owned_by_table && *sq.owned_by_table == t && sq.owned_by_column == col)
-        s += "ALTER SEQUENCE " + quote_qual(n) + " OWNED BY " + quote_qual(t) + "." + quote_ident(col) + ";\n";
-    if (!nc.comment.empty()) s += comment_stmt("COLUMN " + quote_qual(t) + "." + quote_ident(col), nc.comment);
+        s += "ALTER SEQUENCE " + quote_qual(n) + " OWNED BY " + quote_qual(t) + "." +
+             quote_ident(col) + ";\n";
+    if (!nc.comment.empty())
+      s += comment_stmt("COLUMN " + quote_qual(t) + "." + quote_ident(col), nc.comment);
     for (const auto& [o, n] : rebuilt)
       if (!o.comment.empty()) s += comment_sql(o);
     for (size_t v : views)
@@ -1381,11 +1581,13 @@ class Planner {
       add_keys(sw.needs, cs_.changes[v].deps.needs);
     }
     annotate(sw, "rename_column", t, {"ACCESS EXCLUSIVE"});
-    sw.step.hazards.push_back({HazardType::AppCompat, "The swap changes the type of " + quote_ident(col) + " to " + nc.type +
-                                                          " and moves it to the end of " + t.str() +
-                                                          "; code must not depend on column order (SELECT *)."});
+    sw.step.hazards.push_back(
+        {HazardType::AppCompat, "The swap changes the type of " + quote_ident(col) + " to " +
+                                    nc.type + " and moves it to the end of " + t.str() +
+                                    "; code must not depend on column order (SELECT *)."});
     size_t isw = push(std::move(sw), prev);
-    Draft dr = base(ci, Phase::Contract, "drop_column", alter_table(t) + "DROP COLUMN " + quote_ident(old) + ";\n", "drop " + old);
+    Draft dr = base(ci, Phase::Contract, "drop_column",
+                    alter_table(t) + "DROP COLUMN " + quote_ident(old) + ";\n", "drop " + old);
     dr.old_needs = ch.deps.old_needs;  // before drops of what the old column used (its old type)
     annotate(dr, "drop_column", t, {"ACCESS EXCLUSIVE"});
     push(std::move(dr), isw);
@@ -1399,18 +1601,24 @@ class Planner {
     std::vector<const schema::Index*> indexes;
     std::string why;
     if (!in_place) {
-      why = strategy_of("rename_column", "shadow_column") == "shadow_column" ? copy_blocker(ci, t, oc, indexes, false)
-                                                                              : "the matrix has no copy strategy for this version";
-      if (why.empty() && !indexes.empty()) why = "index " + indexes.front()->name.str() + " uses the column";
-      if (why.empty() && (oc.type != nc.type || oc.collation != nc.collation)) why = "the column's type changes too";
+      why = strategy_of("rename_column", "shadow_column") == "shadow_column"
+                ? copy_blocker(ci, t, oc, indexes, false)
+                : "the matrix has no copy strategy for this version";
+      if (why.empty() && !indexes.empty())
+        why = "index " + indexes.front()->name.str() + " uses the column";
+      if (why.empty() && (oc.type != nc.type || oc.collation != nc.collation))
+        why = "the column's type changes too";
     }
     if (in_place || !why.empty()) {
       size_t i = direct(ci, a, "rename_column", {t});
       if (i != npos)
         out_[i].step.hazards.push_back(
-            {HazardType::AppCompat, "Renames " + quote_ident(oc.name) + " to " + quote_ident(nc.name) + " on " + t.str() +
-                                        " in place: application code that uses the old name breaks at once" +
-                                        (in_place ? " (as `-- seam:rename-in-place` asks)" : " (seam cannot copy the column: " + why + ")") + "."});
+            {HazardType::AppCompat,
+             "Renames " + quote_ident(oc.name) + " to " + quote_ident(nc.name) + " on " + t.str() +
+                 " in place: application code that uses the old name breaks at once" +
+                 (in_place ? " (as `-- seam:rename-in-place` asks)"
+                           : " (seam cannot copy the column: " + why + ")") +
+                 "."});
       return;
     }
     const auto& ch = cs_.changes[ci];
@@ -1418,8 +1626,9 @@ class Planner {
     c.default_expr.reset();
     c.not_null = false;
     c.comment.clear();
-    Draft d1 = base(ci, Phase::Expand, "add_column_nullable", alter_table(t) + "ADD COLUMN " + column_def(to_table(t), c) + ";\n",
-                    "new column");
+    Draft d1 =
+        base(ci, Phase::Expand, "add_column_nullable",
+             alter_table(t) + "ADD COLUMN " + column_def(to_table(t), c) + ";\n", "new column");
     d1.needs = ch.deps.needs;
     d1.needs.push_back(differ::key::rel(t));
     differ_hazards(d1, ch);
@@ -1428,39 +1637,49 @@ class Planner {
     // dual-write both ways: old code writes the old name, new code the new one.
     QualName fn{t.schema, make_object_name(t.name, nc.name, "seam_sync")};
     std::string o = "NEW." + quote_ident(oc.name), n = "NEW." + quote_ident(nc.name);
-    std::string body = "BEGIN\n  IF TG_OP = 'INSERT' THEN\n    IF " + n + " IS NULL THEN " + n + " := " + o + ";\n    ELSIF " + o +
-                       " IS NULL THEN " + o + " := " + n + ";\n    END IF;\n  ELSIF " + o + " IS DISTINCT FROM OLD." +
-                       quote_ident(oc.name) + " THEN\n    " + n + " := " + o + ";\n  ELSIF " + n + " IS DISTINCT FROM OLD." +
-                       quote_ident(nc.name) + " THEN\n    " + o + " := " + n + ";\n  END IF;\n  RETURN NEW;\nEND\n";
-    Draft d2 = base(ci, Phase::DualWrite, "create_trigger", sync_function(fn, body) + sync_trigger(fn.name, t, fn),
-                    "dual write trigger");
+    std::string body = "BEGIN\n  IF TG_OP = 'INSERT' THEN\n    IF " + n + " IS NULL THEN " + n +
+                       " := " + o + ";\n    ELSIF " + o + " IS NULL THEN " + o + " := " + n +
+                       ";\n    END IF;\n  ELSIF " + o + " IS DISTINCT FROM OLD." +
+                       quote_ident(oc.name) + " THEN\n    " + n + " := " + o + ";\n  ELSIF " + n +
+                       " IS DISTINCT FROM OLD." + quote_ident(nc.name) + " THEN\n    " + o +
+                       " := " + n + ";\n  END IF;\n  RETURN NEW;\nEND\n";
+    Draft d2 = base(ci, Phase::DualWrite, "create_trigger",
+                    sync_function(fn, body) + sync_trigger(fn.name, t, fn), "dual write trigger");
     annotate(d2, "create_trigger", t, {"SHARE ROW EXCLUSIVE"});
     size_t i2 = push(std::move(d2), i1);
-    size_t prev = backfill(ci, t, {{nc.name, quote_ident(oc.name)}},
-                           quote_ident(oc.name) + " IS NOT NULL AND " + quote_ident(nc.name) + " IS NULL", "backfill " + nc.name, i2);
+    size_t prev =
+        backfill(ci, t, {{nc.name, quote_ident(oc.name)}},
+                 quote_ident(oc.name) + " IS NOT NULL AND " + quote_ident(nc.name) + " IS NULL",
+                 "backfill " + nc.name, i2);
     std::string chk = make_object_name(t.name, nc.name, "seam_nn");
     if (nc.not_null) prev = copy_not_null(ci, t, nc.name, chk, prev);
-    std::string s = "SET LOCAL lock_timeout = '" + std::to_string(in_.throttle.lock_timeout_ms) + "ms';\n";
+    std::string s =
+        "SET LOCAL lock_timeout = '" + std::to_string(in_.throttle.lock_timeout_ms) + "ms';\n";
     s += "DROP TRIGGER " + quote_ident(fn.name) + " ON " + quote_qual(t) + ";\n";
     s += "DROP FUNCTION " + quote_qual(fn) + "();\n";
-    if (nc.not_null) s += alter_column(t, nc.name) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " + quote_ident(chk) + ";\n";
-    if (has_expr(nc.default_expr)) s += alter_column(t, nc.name) + "SET DEFAULT " + b_expr(expr_text(*nc.default_expr)) + ";\n";
+    if (nc.not_null)
+      s += alter_column(t, nc.name) + "SET NOT NULL;\n" + alter_table(t) + "DROP CONSTRAINT " +
+           quote_ident(chk) + ";\n";
+    if (has_expr(nc.default_expr))
+      s += alter_column(t, nc.name) + "SET DEFAULT " + b_expr(expr_text(*nc.default_expr)) + ";\n";
     s += alter_table(t) + "DROP COLUMN " + quote_ident(oc.name) + ";\n";
-    if (!nc.comment.empty()) s += comment_stmt("COLUMN " + quote_qual(t) + "." + quote_ident(nc.name), nc.comment);
+    if (!nc.comment.empty())
+      s += comment_stmt("COLUMN " + quote_qual(t) + "." + quote_ident(nc.name), nc.comment);
     Draft dr = base(ci, Phase::Contract, "drop_column", s, "drop " + oc.name);
     dr.old_needs = ch.deps.old_needs;
     annotate(dr, "drop_column", t, {"ACCESS EXCLUSIVE"});
-    dr.step.hazards.push_back({HazardType::AppCompat, "Old application code must no longer use " + quote_ident(oc.name) +
-                                                          " of " + t.str() + " when its copy " + quote_ident(nc.name) +
-                                                          " replaces it; the renamed column is at the end of the table."});
+    dr.step.hazards.push_back({HazardType::AppCompat,
+                               "Old application code must no longer use " + quote_ident(oc.name) +
+                                   " of " + t.str() + " when its copy " + quote_ident(nc.name) +
+                                   " replaces it; the renamed column is at the end of the table."});
     push(std::move(dr), prev);
   }
 };
 
 }  // namespace
 
-planner::Plan make_plan(const differ::ChangeSet& cs, const schema::Catalog& from, const schema::Catalog& to,
-                        const PlanInput& in) {
+planner::Plan make_plan(const differ::ChangeSet& cs, const schema::Catalog& from,
+                        const schema::Catalog& to, const PlanInput& in) {
   planner::Plan header;
   header.seam_version = in.seam_version;
   header.dialect = "postgres";

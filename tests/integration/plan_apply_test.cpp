@@ -43,27 +43,34 @@ std::vector<std::string> case_names() {
 // Column order aside (see the file comment), everything must match.
 schema::Catalog columns_by_name(schema::Catalog c) {
   for (auto& [n, t] : c.tables)
-    std::sort(t.columns.begin(), t.columns.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::sort(t.columns.begin(), t.columns.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
   return c;
 }
 
 planner::Plan plan_for(pqxx::connection& c, const schema::Catalog& desired) {
   schema::Catalog live = pg::inspect(c);
-  return pg::make_plan(differ::diff(live, desired), live, desired, test::plan_input(c, live, desired));
+  return pg::make_plan(differ::diff(live, desired), live, desired,
+                       test::plan_input(c, live, desired));
 }
 
 std::string plan_text(const planner::Plan& p) {
   std::string s;
-  for (const auto& st : p.steps) s += "-- " + st.id + (st.transactional ? "" : " (no transaction)") + "\n" + st.sql;
+  for (const auto& st : p.steps)
+    s += "-- " + st.id + (st.transactional ? "" : " (no transaction)") + "\n" + st.sql;
   return s;
 }
 
-void expect_reaches(const std::string& url, pqxx::connection& c, const schema::Catalog& desired, const planner::Plan& plan) {
+void expect_reaches(const std::string& url, pqxx::connection& c, const schema::Catalog& desired,
+                    const planner::Plan& plan) {
   ASSERT_NO_THROW(test::run_plan_sequentially(c, plan)) << plan_text(plan);
   schema::Catalog after = pg::inspect(c);
   auto d = schema::compare(columns_by_name(desired), columns_by_name(after));
-  EXPECT_TRUE(d.empty()) << "after running the plan:\n" << schema::format_differences(d) << "plan:\n" << plan_text(plan);
-  EXPECT_EQ("", pg::migration_script(differ::diff(after, desired))) << "not converged; plan:\n" << plan_text(plan);
+  EXPECT_TRUE(d.empty()) << "after running the plan:\n"
+                         << schema::format_differences(d) << "plan:\n"
+                         << plan_text(plan);
+  EXPECT_EQ("", pg::migration_script(differ::diff(after, desired))) << "not converged; plan:\n"
+                                                                    << plan_text(plan);
 }
 
 schema::Catalog load_text(const std::string& sql) {
@@ -107,7 +114,8 @@ void expect_invariants(const planner::Plan& p) {
       EXPECT_TRUE(checkpoint) << s.id << " drops before the checkpoint";
     }
     if (!s.transactional && s.kind == planner::StepKind::Sql)
-      EXPECT_EQ(1, std::count(s.sql.begin(), s.sql.end(), ';')) << s.id << ": a non-transactional step is one statement";
+      EXPECT_EQ(1, std::count(s.sql.begin(), s.sql.end(), ';'))
+          << s.id << ": a non-transactional step is one statement";
   }
 }
 
@@ -151,49 +159,73 @@ TEST(PlanStrategies, PopulatedTablesKeepTheirDataAndReachTheDesiredState) {
   expect_invariants(plan);
   std::string text = plan_text(plan);
   // The strategies chosen (not the plain DDL of `seam diff`).
-  EXPECT_NE(std::string::npos, text.find("CREATE UNIQUE INDEX CONCURRENTLY accounts_email_idx")) << text;
+  EXPECT_NE(std::string::npos, text.find("CREATE UNIQUE INDEX CONCURRENTLY accounts_email_idx"))
+      << text;
   EXPECT_NE(std::string::npos, text.find("NOT VALID")) << text;
-  EXPECT_NE(std::string::npos, text.find("ADD COLUMN qty_seam_new bigint")) << text;    // integer -> bigint: shadow column
-  EXPECT_NE(std::string::npos, text.find("TYPE text")) << text;          // varchar -> text: binary coercible
+  EXPECT_NE(std::string::npos, text.find("ADD COLUMN qty_seam_new bigint"))
+      << text;  // integer -> bigint: shadow column
+  EXPECT_NE(std::string::npos, text.find("TYPE text"))
+      << text;  // varchar -> text: binary coercible
   EXPECT_NE(std::string::npos, text.find("ADD COLUMN origin text")) << text;  // rename: copy
-  bool has_backfill = std::any_of(plan.steps.begin(), plan.steps.end(),
-                                  [](const auto& s) { return s.kind == planner::StepKind::Backfill; });
+  bool has_backfill = std::any_of(plan.steps.begin(), plan.steps.end(), [](const auto& s) {
+    return s.kind == planner::StepKind::Backfill;
+  });
   EXPECT_TRUE(has_backfill);
-  EXPECT_EQ(3000, plan.summary.rows_to_backfill / 3) << "three backfills of orders (token, qty, origin)";
+  EXPECT_EQ(3000, plan.summary.rows_to_backfill / 3)
+      << "three backfills of orders (token, qty, origin)";
   expect_reaches(url, *conn, desired, plan);
-  EXPECT_EQ("3000", test::query_value(url, "SELECT count(*) FROM orders WHERE qty = id AND origin = 'l' AND token IS NOT NULL"));
-  EXPECT_EQ("bigint", test::query_value(url, "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'qty'"));
-  EXPECT_EQ("", test::query_value(url, "SELECT string_agg(indexrelid::regclass::text, ',') FROM pg_index WHERE NOT indisvalid"));
+  EXPECT_EQ(
+      "3000",
+      test::query_value(
+          url,
+          "SELECT count(*) FROM orders WHERE qty = id AND origin = 'l' AND token IS NOT NULL"));
+  EXPECT_EQ("bigint", test::query_value(url,
+                                        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                                        "WHERE attrelid = 'orders'::regclass AND attname = 'qty'"));
+  EXPECT_EQ(
+      "",
+      test::query_value(
+          url,
+          "SELECT string_agg(indexrelid::regclass::text, ',') FROM pg_index WHERE NOT indisvalid"));
 }
 
 TEST(PlanStrategies, DualWriteKeepsRowsWrittenDuringTheMigrationInSync) {
   std::string url = test::fresh_database("dualwrite");
-  test::run_sql(url, "CREATE TABLE t (id int PRIMARY KEY, v integer, old_name text);"
-                     "INSERT INTO t SELECT g, g, 'x' || g FROM generate_series(1, 100) g;");
+  test::run_sql(url,
+                "CREATE TABLE t (id int PRIMARY KEY, v integer, old_name text);"
+                "INSERT INTO t SELECT g, g, 'x' || g FROM generate_series(1, 100) g;");
   auto conn = pg::connect(url);
-  schema::Catalog desired = load_text("CREATE TABLE t (id int PRIMARY KEY, v bigint,\n  -- seam:renamed-from old_name\n  new_name text);");
+  schema::Catalog desired = load_text(
+      "CREATE TABLE t (id int PRIMARY KEY, v bigint,\n  -- seam:renamed-from old_name\n  new_name "
+      "text);");
   planner::Plan plan = plan_for(*conn, desired);
   bool backfilled = false;
   test::run_plan_sequentially(*conn, plan, [&](const planner::Step& s) {
     // Old code keeps writing while the copies are in place (before the backfill and after it).
     if (s.phase == planner::Phase::Backfill && !backfilled) {
       backfilled = true;
-      test::run_sql(url, "INSERT INTO t (id, v, old_name) VALUES (1000, 7, 'old code');"
-                         "UPDATE t SET v = -v, old_name = 'changed' WHERE id = 5;");
+      test::run_sql(url,
+                    "INSERT INTO t (id, v, old_name) VALUES (1000, 7, 'old code');"
+                    "UPDATE t SET v = -v, old_name = 'changed' WHERE id = 5;");
     }
     if (s.kind == planner::StepKind::Checkpoint)
       test::run_sql(url, "INSERT INTO t (id, v, old_name) VALUES (1001, 8, 'late');");
   });
   ASSERT_TRUE(backfilled);
-  EXPECT_EQ("7|old code", test::query_value(url, "SELECT v || '|' || new_name FROM t WHERE id = 1000"));
-  EXPECT_EQ("-5|changed", test::query_value(url, "SELECT v || '|' || new_name FROM t WHERE id = 5"));
+  EXPECT_EQ("7|old code",
+            test::query_value(url, "SELECT v || '|' || new_name FROM t WHERE id = 1000"));
+  EXPECT_EQ("-5|changed",
+            test::query_value(url, "SELECT v || '|' || new_name FROM t WHERE id = 5"));
   EXPECT_EQ("8|late", test::query_value(url, "SELECT v || '|' || new_name FROM t WHERE id = 1001"));
-  EXPECT_EQ("0", test::query_value(url, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 't'::regclass"));
+  EXPECT_EQ(
+      "0", test::query_value(url, "SELECT count(*) FROM pg_trigger WHERE tgrelid = 't'::regclass"));
 }
 
 TEST(PlanStrategies, SetNotNullFollowsTheServersMajor) {
   std::string url = test::fresh_database("notnull");
-  test::run_sql(url, "CREATE TABLE t (id int PRIMARY KEY, c text); INSERT INTO t SELECT g, 'x' FROM generate_series(1, 50) g;");
+  test::run_sql(url,
+                "CREATE TABLE t (id int PRIMARY KEY, c text); INSERT INTO t SELECT g, 'x' FROM "
+                "generate_series(1, 50) g;");
   auto conn = pg::connect(url);
   schema::Catalog desired = load_text("CREATE TABLE t (id int PRIMARY KEY, c text NOT NULL);");
   planner::Plan plan = plan_for(*conn, desired);
@@ -207,32 +239,51 @@ TEST(PlanStrategies, SetNotNullFollowsTheServersMajor) {
     if (s.kind == planner::StepKind::Sql) {
       EXPECT_EQ(planner::Phase::Contract, s.phase) << s.id;
       for (const auto& l : s.locks)
-        if (l.mode == "ACCESS EXCLUSIVE") EXPECT_FALSE(s.scan) << s.id << " scans under ACCESS EXCLUSIVE";
+        if (l.mode == "ACCESS EXCLUSIVE")
+          EXPECT_FALSE(s.scan) << s.id << " scans under ACCESS EXCLUSIVE";
     }
   expect_reaches(url, *conn, desired, plan);
 }
 
 TEST(PlanStrategies, PartitionedIndexEndsValidAndAttached) {
   std::string url = test::fresh_database("partidx");
-  std::string from = "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL, v text) PARTITION BY RANGE (at);\n"
-                     "CREATE TABLE public.e_2024 PARTITION OF public.e FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
-                     "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n";
-  test::run_sql(url, from + "INSERT INTO public.e SELECT g, date '2024-03-01' + (g % 600), 'v' || g FROM generate_series(1, 5000) g;");
+  std::string from =
+      "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL, v text) PARTITION BY RANGE "
+      "(at);\n"
+      "CREATE TABLE public.e_2024 PARTITION OF public.e FOR VALUES FROM ('2024-01-01') TO "
+      "('2025-01-01');\n"
+      "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO "
+      "('2026-01-01');\n";
+  test::run_sql(url, from +
+                         "INSERT INTO public.e SELECT g, date '2024-03-01' + (g % 600), 'v' || g "
+                         "FROM generate_series(1, 5000) g;");
   auto conn = pg::connect(url);
-  schema::Catalog desired = load_text(from + "CREATE UNIQUE INDEX e_id_at_key ON public.e (id, at);\n");
+  schema::Catalog desired =
+      load_text(from + "CREATE UNIQUE INDEX e_id_at_key ON public.e (id, at);\n");
   planner::Plan plan = plan_for(*conn, desired);
   expect_invariants(plan);
   EXPECT_NE(std::string::npos, plan_text(plan).find("ON ONLY public.e")) << plan_text(plan);
   expect_reaches(url, *conn, desired, plan);
-  EXPECT_EQ("t", test::query_value(url, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.e_id_at_key'::regclass"));
-  EXPECT_EQ("2", test::query_value(url, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.e_id_at_key'::regclass"));
+  EXPECT_EQ(
+      "t",
+      test::query_value(
+          url,
+          "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.e_id_at_key'::regclass"));
+  EXPECT_EQ(
+      "2",
+      test::query_value(
+          url,
+          "SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.e_id_at_key'::regclass"));
 }
 
 TEST(PlanStrategies, NewIdentityColumnIsBackfilledAndContinuesItsSequence) {
   std::string url = test::fresh_database("identity");
-  test::run_sql(url, "CREATE TABLE public.t (id text PRIMARY KEY); INSERT INTO public.t SELECT 'k' || g FROM generate_series(1, 1500) g;");
+  test::run_sql(url,
+                "CREATE TABLE public.t (id text PRIMARY KEY); INSERT INTO public.t SELECT 'k' || g "
+                "FROM generate_series(1, 1500) g;");
   auto conn = pg::connect(url);
-  schema::Catalog desired = load_text("CREATE TABLE public.t (id text PRIMARY KEY, n bigint GENERATED ALWAYS AS IDENTITY);");
+  schema::Catalog desired = load_text(
+      "CREATE TABLE public.t (id text PRIMARY KEY, n bigint GENERATED ALWAYS AS IDENTITY);");
   planner::Plan plan = plan_for(*conn, desired);
   expect_invariants(plan);
   for (const auto& s : plan.steps) EXPECT_FALSE(s.rewrite) << s.id;
@@ -247,26 +298,38 @@ TEST(PlanStrategies, NewIdentityColumnIsBackfilledAndContinuesItsSequence) {
   auto d = schema::compare(columns_by_name(desired), columns_by_name(pg::inspect(*conn)));
   EXPECT_TRUE(d.empty()) << schema::format_differences(d) << plan_text(plan);
   test::run_sql(url, "INSERT INTO public.t (id) VALUES ('after')");
-  EXPECT_EQ("1502|1502", test::query_value(url, "SELECT count(DISTINCT n) || '|' || count(*) FROM public.t"));
+  EXPECT_EQ("1502|1502",
+            test::query_value(url, "SELECT count(DISTINCT n) || '|' || count(*) FROM public.t"));
   EXPECT_EQ("1502", test::query_value(url, "SELECT n FROM public.t WHERE id = 'after'"));
 }
 
 TEST(PlanStrategies, AttachOfAPopulatedTableIsPrechecked) {
   std::string url = test::fresh_database("attach");
-  std::string parent = "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);\n"
-                       "CREATE TABLE public.e_old PARTITION OF public.e FOR VALUES FROM (MINVALUE) TO ('2025-01-01');\n"
-                       "CREATE TABLE public.e_rest PARTITION OF public.e DEFAULT;\n";
-  test::run_sql(url, parent + "CREATE TABLE public.e_2025 (id bigint NOT NULL, at date NOT NULL);"
-                              "INSERT INTO public.e_2025 SELECT g, date '2025-01-01' + g % 365 FROM generate_series(1, 4000) g;");
+  std::string parent =
+      "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);\n"
+      "CREATE TABLE public.e_old PARTITION OF public.e FOR VALUES FROM (MINVALUE) TO "
+      "('2025-01-01');\n"
+      "CREATE TABLE public.e_rest PARTITION OF public.e DEFAULT;\n";
+  test::run_sql(url, parent +
+                         "CREATE TABLE public.e_2025 (id bigint NOT NULL, at date NOT NULL);"
+                         "INSERT INTO public.e_2025 SELECT g, date '2025-01-01' + g % 365 FROM "
+                         "generate_series(1, 4000) g;");
   auto conn = pg::connect(url);
-  schema::Catalog desired = load_text(parent + "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n");
+  schema::Catalog desired = load_text(parent +
+                                      "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES "
+                                      "FROM ('2025-01-01') TO ('2026-01-01');\n");
   planner::Plan plan = plan_for(*conn, desired);
   expect_invariants(plan);
   std::string text = plan_text(plan);
-  EXPECT_NE(std::string::npos, text.find("CHECK (at IS NOT NULL AND at >= '2025-01-01' AND at < '2026-01-01') NOT VALID")) << text;
+  EXPECT_NE(
+      std::string::npos,
+      text.find("CHECK (at IS NOT NULL AND at >= '2025-01-01' AND at < '2026-01-01') NOT VALID"))
+      << text;
   expect_reaches(url, *conn, desired, plan);
-  EXPECT_EQ("4000", test::query_value(url, "SELECT count(*) FROM public.e WHERE at >= '2025-01-01'"));
-  EXPECT_EQ("0", test::query_value(url, "SELECT count(*) FROM pg_constraint WHERE conname LIKE '%seam%'"));
+  EXPECT_EQ("4000",
+            test::query_value(url, "SELECT count(*) FROM public.e WHERE at >= '2025-01-01'"));
+  EXPECT_EQ("0", test::query_value(
+                     url, "SELECT count(*) FROM pg_constraint WHERE conname LIKE '%seam%'"));
 }
 
 }  // namespace

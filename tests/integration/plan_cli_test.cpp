@@ -32,7 +32,8 @@ struct SeamRun {
 
 fs::path temp(const std::string& name) {
   static int n = 0;
-  return fs::temp_directory_path() / ("seam_plan_cli_" + std::to_string(::getpid()) + "_" + std::to_string(++n) + "_" + name);
+  return fs::temp_directory_path() /
+         ("seam_plan_cli_" + std::to_string(::getpid()) + "_" + std::to_string(++n) + "_" + name);
 }
 
 std::string slurp(const fs::path& p) {
@@ -69,9 +70,12 @@ fs::path write(const std::string& name, const std::string& text) {
   return p;
 }
 
-const char* kFrom = "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, gone text);"
-                    "INSERT INTO public.t SELECT g, 'x', 'y' FROM generate_series(1, 200) g;";
-const char* kTo = "CREATE TABLE public.t (id bigint PRIMARY KEY, c text NOT NULL);\nCREATE INDEX t_c_idx ON public.t (c);\n";
+const char* kFrom =
+    "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, gone text);"
+    "INSERT INTO public.t SELECT g, 'x', 'y' FROM generate_series(1, 200) g;";
+const char* kTo =
+    "CREATE TABLE public.t (id bigint PRIMARY KEY, c text NOT NULL);\nCREATE INDEX t_c_idx ON "
+    "public.t (c);\n";
 
 TEST(PlanCli, WritesAPlanThatParsesAndReachesTheDesiredState) {
   std::string url = test::fresh_database("plancli");
@@ -85,8 +89,10 @@ TEST(PlanCli, WritesAPlanThatParsesAndReachesTheDesiredState) {
   std::string yaml = slurp(out);
   planner::Plan plan = planner::plan_from_yaml(yaml, out.string());
   EXPECT_EQ("postgres", plan.dialect);
-  EXPECT_EQ(std::to_string(test::test_pg_major()), plan.server_version.substr(0, plan.server_version.find('.')));
-  EXPECT_EQ(yaml, seam_run({"plan", "--db", url, "--schema", schema.string()}).out) << "byte-identical across runs";
+  EXPECT_EQ(std::to_string(test::test_pg_major()),
+            plan.server_version.substr(0, plan.server_version.find('.')));
+  EXPECT_EQ(yaml, seam_run({"plan", "--db", url, "--schema", schema.string()}).out)
+      << "byte-identical across runs";
 
   auto conn = pg::connect(url);
   test::run_plan_sequentially(*conn, plan);
@@ -119,8 +125,11 @@ TEST(PlanCli, FormatsVersionsAndExitCodes) {
   SeamRun json = plan_as({"--format", "json"});
   EXPECT_EQ('{', json.out.at(0)) << json.out;
   // The NOT NULL strategy follows the version asked for.
-  EXPECT_NE(std::string::npos, plan_as({"--format", "sql", "--server-version", "17"}).out.find("CHECK (c IS NOT NULL) NOT VALID"));
-  EXPECT_NE(std::string::npos, plan_as({"--format", "sql", "--server-version", "18.1"}).out.find("NOT NULL c NOT VALID"));
+  EXPECT_NE(std::string::npos, plan_as({"--format", "sql", "--server-version", "17"})
+                                   .out.find("CHECK (c IS NOT NULL) NOT VALID"));
+  EXPECT_NE(
+      std::string::npos,
+      plan_as({"--format", "sql", "--server-version", "18.1"}).out.find("NOT NULL c NOT VALID"));
   EXPECT_EQ(2, plan_as({"--exit-code"}).status);
   EXPECT_EQ(64, plan_as({"--format", "toml"}).status);
   // CREATE INDEX CONCURRENTLY on 14.0-14.3 is refused per the matrix.

@@ -26,14 +26,17 @@ std::string key_list(const std::vector<std::string>& key) {
 
 std::string literal_row(const pqxx::row& r) {
   std::string s;
-  for (const auto& f : r) s += (s.empty() ? "" : ", ") + (f.is_null() ? std::string("NULL") : schema::quote_literal(f.c_str()));
+  for (const auto& f : r)
+    s += (s.empty() ? "" : ", ") +
+         (f.is_null() ? std::string("NULL") : schema::quote_literal(f.c_str()));
   return "(" + s + ")";
 }
 
 void run_backfill(pqxx::connection& c, const planner::Plan& plan, const planner::Backfill& b) {
   std::string table = quote_table(b.table);
   std::string set;
-  for (const auto& a : b.set) set += (set.empty() ? "" : ", ") + schema::quote_ident(a.column) + " = " + a.expression;
+  for (const auto& a : b.set)
+    set += (set.empty() ? "" : ", ") + schema::quote_ident(a.column) + " = " + a.expression;
   std::string filter = b.where.empty() ? "" : " AND (" + b.where + ")";
   if (b.key.empty()) {
     // No key to page over: one statement (the planner flags this as long-running).
@@ -42,20 +45,24 @@ void run_backfill(pqxx::connection& c, const planner::Plan& plan, const planner:
     tx.commit();
     return;
   }
-  int64_t batch = b.batch_size > 0 ? b.batch_size : (plan.throttle.batch_size > 0 ? plan.throttle.batch_size : 1000);
+  int64_t batch = b.batch_size > 0
+                      ? b.batch_size
+                      : (plan.throttle.batch_size > 0 ? plan.throttle.batch_size : 1000);
   std::string keys = key_list(b.key);
   std::string cursor;  // "" = before the first row
   for (;;) {
     pqxx::work tx{c};
     std::string after = cursor.empty() ? "true" : keys + " > " + cursor;
-    auto rows = tx.exec("SELECT " + keys.substr(1, keys.size() - 2) + " FROM " + table + " WHERE " + after + filter +
-                        " ORDER BY " + keys.substr(1, keys.size() - 2) + " LIMIT " + std::to_string(batch));
+    auto rows = tx.exec("SELECT " + keys.substr(1, keys.size() - 2) + " FROM " + table + " WHERE " +
+                        after + filter + " ORDER BY " + keys.substr(1, keys.size() - 2) +
+                        " LIMIT " + std::to_string(batch));
     if (rows.empty()) {
       tx.commit();
       return;
     }
     std::string last = literal_row(rows[rows.size() - 1]);
-    tx.exec("UPDATE " + table + " SET " + set + " WHERE " + after + " AND " + keys + " <= " + last + filter);
+    tx.exec("UPDATE " + table + " SET " + set + " WHERE " + after + " AND " + keys + " <= " + last +
+            filter);
     tx.commit();
     cursor = last;
     if (static_cast<int64_t>(rows.size()) < batch) return;
@@ -67,7 +74,8 @@ void run_backfill(pqxx::connection& c, const planner::Plan& plan, const planner:
 void run_step(pqxx::connection& c, const planner::Plan& plan, const planner::Step& step) {
   try {
     switch (step.kind) {
-      case planner::StepKind::Checkpoint: return;
+      case planner::StepKind::Checkpoint:
+        return;
       case planner::StepKind::Backfill:
         if (!step.backfill) throw std::runtime_error("backfill step without backfill settings");
         run_backfill(c, plan, *step.backfill);

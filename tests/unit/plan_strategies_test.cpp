@@ -19,7 +19,9 @@ using planner::StepKind;
 
 namespace {
 
-schema::Catalog load(const std::string& sql) { return schema::load_files({schema::make_sql_file(sql, "t.sql")}).catalog; }
+schema::Catalog load(const std::string& sql) {
+  return schema::load_files({schema::make_sql_file(sql, "t.sql")}).catalog;
+}
 
 struct Planned {
   schema::Catalog from, to;
@@ -32,8 +34,8 @@ Planned prepare(const std::string& from, const std::string& to) {
   return p;
 }
 
-planner::Plan plan(const Planned& p, const std::string& version, std::map<std::string, pg::TableStats> stats = {},
-                   bool matrix = true) {
+planner::Plan plan(const Planned& p, const std::string& version,
+                   std::map<std::string, pg::TableStats> stats = {}, bool matrix = true) {
   pg::PlanInput in;
   in.version = compat::Version::parse(version);
   in.matrix = matrix ? &compat::builtin("postgres") : nullptr;
@@ -49,7 +51,8 @@ std::vector<std::string> ops(const planner::Plan& p) {
 }
 
 bool has_hazard(const planner::Step& s, planner::HazardType t) {
-  return std::any_of(s.hazards.begin(), s.hazards.end(), [&](const auto& h) { return h.type == t; });
+  return std::any_of(s.hazards.begin(), s.hazards.end(),
+                     [&](const auto& h) { return h.type == t; });
 }
 
 const planner::Step* find_sql(const planner::Plan& p, const std::string& needle) {
@@ -67,20 +70,24 @@ void expect_invariants(const planner::Plan& p) {
     EXPECT_GE(ph, last) << s.id << " precedes a step of an earlier phase";
     last = ph;
     EXPECT_TRUE(s.id.rfind(std::string(planner::to_string(s.phase)) + "-", 0) == 0) << s.id;
-    for (const auto& d : s.depends_on) EXPECT_TRUE(seen.count(d)) << s.id << " depends on later step " << d;
+    for (const auto& d : s.depends_on)
+      EXPECT_TRUE(seen.count(d)) << s.id << " depends on later step " << d;
     EXPECT_TRUE(seen.insert(s.id).second) << "duplicate id " << s.id;
     if (s.kind == StepKind::Checkpoint) checkpoint = true;
     // Drops of objects of the live catalog (not of a strategy's own helpers).
-    bool drop = (s.op.rfind("drop_", 0) == 0 && s.change.rfind("drop ", 0) == 0) || s.sql.rfind("DROP TABLE", 0) == 0;
+    bool drop = (s.op.rfind("drop_", 0) == 0 && s.change.rfind("drop ", 0) == 0) ||
+                s.sql.rfind("DROP TABLE", 0) == 0;
     if (drop) {
       EXPECT_EQ(Phase::Contract, s.phase) << s.id;
       EXPECT_TRUE(checkpoint) << s.id << " is not behind the checkpoint";
     }
   }
-  bool contract = std::any_of(p.steps.begin(), p.steps.end(), [](const auto& s) { return s.phase == Phase::Contract; });
+  bool contract = std::any_of(p.steps.begin(), p.steps.end(),
+                              [](const auto& s) { return s.phase == Phase::Contract; });
   if (contract) {
     auto c = p.phase_steps(Phase::Contract);
-    EXPECT_EQ(StepKind::Checkpoint, c.front()->kind) << "the contract phase opens with a checkpoint";
+    EXPECT_EQ(StepKind::Checkpoint, c.front()->kind)
+        << "the contract phase opens with a checkpoint";
     EXPECT_FALSE(c.front()->message.empty());
   }
 }
@@ -88,27 +95,33 @@ void expect_invariants(const planner::Plan& p) {
 const char* kTable = "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, n integer);\n";
 
 TEST(PlanStrategies, SetNotNullDiffersBetween17And18) {
-  auto p = prepare(kTable, "CREATE TABLE public.t (id bigint PRIMARY KEY, c text NOT NULL, n integer);");
+  auto p =
+      prepare(kTable, "CREATE TABLE public.t (id bigint PRIMARY KEY, c text NOT NULL, n integer);");
   auto p17 = plan(p, "17.2");
   auto p18 = plan(p, "18.0");
-  EXPECT_EQ((std::vector<std::string>{"", "add_check_not_valid", "validate_check", "set_not_null_using_check"}), ops(p17));
-  EXPECT_EQ((std::vector<std::string>{"", "add_not_null_not_valid", "validate_not_null"}), ops(p18));
+  EXPECT_EQ((std::vector<std::string>{"", "add_check_not_valid", "validate_check",
+                                      "set_not_null_using_check"}),
+            ops(p17));
+  EXPECT_EQ((std::vector<std::string>{"", "add_not_null_not_valid", "validate_not_null"}),
+            ops(p18));
   ASSERT_NE(nullptr, find_sql(p17, "CHECK (c IS NOT NULL) NOT VALID"));
   ASSERT_NE(nullptr, find_sql(p18, "ADD CONSTRAINT t_c_not_null NOT NULL c NOT VALID"));
   for (const auto* pl : {&p17, &p18}) {
     expect_invariants(*pl);
     for (const auto& s : pl->steps)
       for (const auto& l : s.locks)
-        if (l.mode == "ACCESS EXCLUSIVE") EXPECT_FALSE(s.scan) << s.id << " scans under ACCESS EXCLUSIVE";
+        if (l.mode == "ACCESS EXCLUSIVE")
+          EXPECT_FALSE(s.scan) << s.id << " scans under ACCESS EXCLUSIVE";
   }
   // Version 12 plans like 17.
   EXPECT_EQ(ops(p17), ops(plan(p, "12")));
 }
 
 TEST(PlanStrategies, IndexOnExistingTableIsConcurrentAndOnNewTablePlain) {
-  auto p = prepare(kTable, std::string(kTable) + "CREATE INDEX t_c_idx ON public.t (c);\n"
-                                                 "CREATE TABLE public.u (id int PRIMARY KEY, v text);\n"
-                                                 "CREATE INDEX u_v_idx ON public.u (v);\n");
+  auto p = prepare(kTable, std::string(kTable) +
+                               "CREATE INDEX t_c_idx ON public.t (c);\n"
+                               "CREATE TABLE public.u (id int PRIMARY KEY, v text);\n"
+                               "CREATE INDEX u_v_idx ON public.u (v);\n");
   auto pl = plan(p, "16.4");
   const auto* cic = find_sql(pl, "CREATE INDEX CONCURRENTLY t_c_idx");
   ASSERT_NE(nullptr, cic);
@@ -124,24 +137,31 @@ TEST(PlanStrategies, IndexOnExistingTableIsConcurrentAndOnNewTablePlain) {
 }
 
 TEST(PlanStrategies, PartitionedTableIndexIsBuiltPartitionByPartition) {
-  std::string from = "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL, v text) PARTITION BY RANGE (at);\n"
-                     "CREATE TABLE public.e_2024 PARTITION OF public.e FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
-                     "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n";
+  std::string from =
+      "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL, v text) PARTITION BY RANGE "
+      "(at);\n"
+      "CREATE TABLE public.e_2024 PARTITION OF public.e FOR VALUES FROM ('2024-01-01') TO "
+      "('2025-01-01');\n"
+      "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO "
+      "('2026-01-01');\n";
   auto pl = plan(prepare(from, from + "CREATE INDEX e_v_idx ON public.e (v);\n"), "16");
   expect_invariants(pl);
   const auto* only = find_sql(pl, "CREATE INDEX e_v_idx ON ONLY public.e (v)");
   const auto* b1 = find_sql(pl, "CREATE INDEX CONCURRENTLY e_2024_e_v_idx ON public.e_2024 (v)");
-  const auto* a1 = find_sql(pl, "ALTER INDEX public.e_v_idx ATTACH PARTITION public.e_2024_e_v_idx");
+  const auto* a1 =
+      find_sql(pl, "ALTER INDEX public.e_v_idx ATTACH PARTITION public.e_2024_e_v_idx");
   const auto* b2 = find_sql(pl, "CREATE INDEX CONCURRENTLY e_2025_e_v_idx ON public.e_2025 (v)");
   ASSERT_TRUE(only && b1 && a1 && b2);
   EXPECT_LT(only, b1);
   EXPECT_LT(b1, a1);
   EXPECT_FALSE(b1->transactional);
   for (const auto& s : pl.steps)
-    for (const auto& l : s.locks) EXPECT_FALSE(l.mode == "SHARE" && s.scan) << s.id << " blocks writes while it builds";
+    for (const auto& l : s.locks)
+      EXPECT_FALSE(l.mode == "SHARE" && s.scan) << s.id << " blocks writes while it builds";
   // A partition added by the same plan: the plain statement, flagged.
   auto mixed = plan(prepare(from, from + "CREATE INDEX e_v_idx ON public.e (v);\n"
-                                         "CREATE TABLE public.e_2026 PARTITION OF public.e FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n"),
+                                         "CREATE TABLE public.e_2026 PARTITION OF public.e FOR "
+                                         "VALUES FROM ('2026-01-01') TO ('2027-01-01');\n"),
                     "16");
   const auto* plain = find_sql(mixed, "CREATE INDEX e_v_idx ON public.e (v)");
   ASSERT_NE(nullptr, plain);
@@ -149,13 +169,19 @@ TEST(PlanStrategies, PartitionedTableIndexIsBuiltPartitionByPartition) {
 }
 
 TEST(PlanStrategies, AttachPartitionIsPrecheckedByAValidatedCheck) {
-  std::string parent = "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL, k text) PARTITION BY RANGE (at);\n"
-                       "CREATE TABLE public.l (id bigint NOT NULL, k text) PARTITION BY LIST (k);\n";
-  auto pl = plan(prepare(parent + "CREATE TABLE public.e_2025 (id bigint NOT NULL, at date NOT NULL, k text);\n"
-                                  "CREATE TABLE public.l_ab (id bigint NOT NULL, k text);\n",
-                         parent + "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO (MAXVALUE);\n"
-                                  "CREATE TABLE public.l_ab PARTITION OF public.l FOR VALUES IN ('a', NULL, 'b');\n"),
-                 "16");
+  std::string parent =
+      "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL, k text) PARTITION BY RANGE "
+      "(at);\n"
+      "CREATE TABLE public.l (id bigint NOT NULL, k text) PARTITION BY LIST (k);\n";
+  auto pl = plan(
+      prepare(
+          parent + "CREATE TABLE public.e_2025 (id bigint NOT NULL, at date NOT NULL, k text);\n"
+                   "CREATE TABLE public.l_ab (id bigint NOT NULL, k text);\n",
+          parent +
+              "CREATE TABLE public.e_2025 PARTITION OF public.e FOR VALUES FROM ('2025-01-01') TO "
+              "(MAXVALUE);\n"
+              "CREATE TABLE public.l_ab PARTITION OF public.l FOR VALUES IN ('a', NULL, 'b');\n"),
+      "16");
   expect_invariants(pl);
   const auto* c = find_sql(pl, "CHECK (at IS NOT NULL AND at >= '2025-01-01') NOT VALID");
   const auto* v = find_sql(pl, "VALIDATE CONSTRAINT e_2025_seam_bound");
@@ -184,8 +210,11 @@ TEST(PlanStrategies, DropIndexIsConcurrentInContract) {
 }
 
 TEST(PlanStrategies, ForeignKeyAndCheckAreAddedNotValidAndValidatedInContract) {
-  auto p = prepare(std::string(kTable) + "CREATE TABLE public.r (id bigint PRIMARY KEY, t_id bigint);\n",
-                   std::string(kTable) + "CREATE TABLE public.r (id bigint PRIMARY KEY, t_id bigint REFERENCES public.t (id) CHECK (t_id > 0));\n");
+  auto p =
+      prepare(std::string(kTable) + "CREATE TABLE public.r (id bigint PRIMARY KEY, t_id bigint);\n",
+              std::string(kTable) +
+                  "CREATE TABLE public.r (id bigint PRIMARY KEY, t_id bigint REFERENCES public.t "
+                  "(id) CHECK (t_id > 0));\n");
   auto pl = plan(p, "15");
   expect_invariants(pl);
   const auto* fk = find_sql(pl, "FOREIGN KEY (t_id) REFERENCES public.t(id) NOT VALID");
@@ -202,7 +231,8 @@ TEST(PlanStrategies, ForeignKeyAndCheckAreAddedNotValidAndValidatedInContract) {
 }
 
 TEST(PlanStrategies, PrimaryKeyOnNullableColumnWaitsForNotNull) {
-  auto p = prepare("CREATE TABLE public.k (a integer, b text);", "CREATE TABLE public.k (a integer PRIMARY KEY, b text);");
+  auto p = prepare("CREATE TABLE public.k (a integer, b text);",
+                   "CREATE TABLE public.k (a integer PRIMARY KEY, b text);");
   auto pl = plan(p, "16");
   expect_invariants(pl);
   const auto* idx = find_sql(pl, "CREATE UNIQUE INDEX CONCURRENTLY k_pkey ON public.k (a)");
@@ -214,10 +244,11 @@ TEST(PlanStrategies, PrimaryKeyOnNullableColumnWaitsForNotNull) {
 }
 
 TEST(PlanStrategies, VolatileDefaultIsBackfilledConstantDefaultIsOneStep) {
-  auto p = prepare(kTable, "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, n integer,\n"
-                           "  r double precision NOT NULL DEFAULT random(),\n"
-                           "  k text NOT NULL DEFAULT 'x',\n"
-                           "  ts timestamptz DEFAULT now());");
+  auto p = prepare(kTable,
+                   "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, n integer,\n"
+                   "  r double precision NOT NULL DEFAULT random(),\n"
+                   "  k text NOT NULL DEFAULT 'x',\n"
+                   "  ts timestamptz DEFAULT now());");
   auto pl = plan(p, "16");
   expect_invariants(pl);
   EXPECT_NE(nullptr, find_sql(pl, "ADD COLUMN k text DEFAULT 'x' NOT NULL"));
@@ -239,8 +270,11 @@ TEST(PlanStrategies, VolatileDefaultIsBackfilledConstantDefaultIsOneStep) {
 }
 
 TEST(PlanStrategies, TypeChangesRewriteOnlyWhenNotBinaryCoercible) {
-  auto p = prepare("CREATE TABLE public.t (id bigint PRIMARY KEY, c character varying(10), n integer, m numeric(8,2));",
-                   "CREATE TABLE public.t (id bigint PRIMARY KEY, c character varying(20), n bigint, m numeric(12,2));");
+  auto p = prepare(
+      "CREATE TABLE public.t (id bigint PRIMARY KEY, c character varying(10), n integer, m "
+      "numeric(8,2));",
+      "CREATE TABLE public.t (id bigint PRIMARY KEY, c character varying(20), n bigint, m "
+      "numeric(12,2));");
   auto pl = plan(p, "16");
   expect_invariants(pl);
   EXPECT_EQ("alter_type_binary_coercible", find_sql(pl, "TYPE character varying(20)")->op);
@@ -257,18 +291,25 @@ TEST(PlanStrategies, TypeChangesRewriteOnlyWhenNotBinaryCoercible) {
 }
 
 TEST(PlanStrategies, ViewsOverATypeChangedColumnAreRecreatedInsideTheSwap) {
-  std::string views = "CREATE VIEW public.big AS SELECT id, amount FROM public.o WHERE amount > 100;\n"
-                      "CREATE VIEW public.big_ids AS SELECT id FROM public.big;\n";
-  auto pl = plan(prepare("CREATE TABLE public.o (id integer PRIMARY KEY, amount integer NOT NULL DEFAULT 0);\n" + views,
-                         "CREATE TABLE public.o (id integer PRIMARY KEY, amount bigint NOT NULL DEFAULT 0);\n" + views),
-                 "16");
+  std::string views =
+      "CREATE VIEW public.big AS SELECT id, amount FROM public.o WHERE amount > 100;\n"
+      "CREATE VIEW public.big_ids AS SELECT id FROM public.big;\n";
+  auto pl = plan(
+      prepare(
+          "CREATE TABLE public.o (id integer PRIMARY KEY, amount integer NOT NULL DEFAULT 0);\n" +
+              views,
+          "CREATE TABLE public.o (id integer PRIMARY KEY, amount bigint NOT NULL DEFAULT 0);\n" +
+              views),
+      "16");
   expect_invariants(pl);
   const auto* swap = find_sql(pl, "RENAME COLUMN amount_seam_new TO amount");
   ASSERT_NE(nullptr, swap);
   // Dependents dropped before the renames, recreated after, in one transaction.
-  size_t d1 = swap->sql.find("DROP VIEW public.big_ids"), d2 = swap->sql.find("DROP VIEW public.big;");
+  size_t d1 = swap->sql.find("DROP VIEW public.big_ids"),
+         d2 = swap->sql.find("DROP VIEW public.big;");
   size_t r = swap->sql.find("RENAME COLUMN amount TO");
-  size_t c1 = swap->sql.find("CREATE VIEW public.big "), c2 = swap->sql.find("CREATE VIEW public.big_ids");
+  size_t c1 = swap->sql.find("CREATE VIEW public.big "),
+         c2 = swap->sql.find("CREATE VIEW public.big_ids");
   EXPECT_TRUE(d1 < d2 && d2 < r && r < c1 && c1 < c2) << swap->sql;
   int view_steps = 0;
   for (const auto& s : pl.steps)
@@ -278,7 +319,8 @@ TEST(PlanStrategies, ViewsOverATypeChangedColumnAreRecreatedInsideTheSwap) {
 }
 
 TEST(PlanStrategies, TypeChangeOfAKeyColumnFallsBackWithHazards) {
-  auto p = prepare("CREATE TABLE public.t (id integer PRIMARY KEY);", "CREATE TABLE public.t (id bigint PRIMARY KEY);");
+  auto p = prepare("CREATE TABLE public.t (id integer PRIMARY KEY);",
+                   "CREATE TABLE public.t (id bigint PRIMARY KEY);");
   auto pl = plan(p, "16", {{"public.t", {1e6, 10000}}});
   const auto* s = find_sql(pl, "ALTER COLUMN id TYPE bigint");
   ASSERT_NE(nullptr, s);
@@ -294,20 +336,29 @@ TEST(PlanStrategies, TypeChangeOfAKeyColumnFallsBackWithHazards) {
 
 TEST(PlanStrategies, RenameCopiesByDefaultAndRenamesInPlaceWhenAsked) {
   std::string from = "CREATE TABLE public.t (id bigint PRIMARY KEY, a text);";
-  auto copy = plan(prepare(from, "CREATE TABLE public.t (id bigint PRIMARY KEY,\n  -- seam:renamed-from a\n  b text);"), "16");
+  auto copy = plan(
+      prepare(
+          from,
+          "CREATE TABLE public.t (id bigint PRIMARY KEY,\n  -- seam:renamed-from a\n  b text);"),
+      "16");
   expect_invariants(copy);
   EXPECT_NE(nullptr, find_sql(copy, "ADD COLUMN b text"));
   EXPECT_EQ(Phase::Contract, find_sql(copy, "DROP COLUMN a")->phase);
-  auto in_place = plan(prepare(from, "CREATE TABLE public.t (id bigint PRIMARY KEY,\n  -- seam:renamed-from a\n  b text -- seam:rename-in-place\n);"), "16");
+  auto in_place = plan(prepare(from,
+                               "CREATE TABLE public.t (id bigint PRIMARY KEY,\n  -- "
+                               "seam:renamed-from a\n  b text -- seam:rename-in-place\n);"),
+                       "16");
   ASSERT_EQ(1u, in_place.steps.size());
   EXPECT_EQ("ALTER TABLE public.t RENAME COLUMN a TO b;\n", in_place.steps[0].sql);
   EXPECT_TRUE(has_hazard(in_place.steps[0], planner::HazardType::AppCompat));
 }
 
 TEST(PlanStrategies, DropsWaitInContractBehindTheCheckpoint) {
-  auto p = prepare("CREATE TABLE public.t (id bigint PRIMARY KEY, c text, gone text);\nCREATE TABLE public.old (id int);\n"
-                   "CREATE VIEW public.v AS SELECT id FROM public.old;",
-                   "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, fresh text);");
+  auto p = prepare(
+      "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, gone text);\nCREATE TABLE public.old "
+      "(id int);\n"
+      "CREATE VIEW public.v AS SELECT id FROM public.old;",
+      "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, fresh text);");
   auto pl = plan(p, "16");
   expect_invariants(pl);
   const auto* dt = find_sql(pl, "DROP TABLE public.old");
@@ -318,11 +369,14 @@ TEST(PlanStrategies, DropsWaitInContractBehindTheCheckpoint) {
 }
 
 TEST(PlanStrategies, DeterministicAndIndependentOfStatistics) {
-  std::string from = "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, n integer, d text);\n"
-                     "CREATE TYPE public.mood AS ENUM ('a', 'b');";
-  std::string to = "CREATE TYPE public.mood AS ENUM ('a', 'b', 'c');\n"
-                   "CREATE TABLE public.t (id bigint PRIMARY KEY, c text NOT NULL, n bigint, e double precision DEFAULT random(),"
-                   " m public.mood DEFAULT 'c');\nCREATE INDEX t_c_idx ON public.t (c);";
+  std::string from =
+      "CREATE TABLE public.t (id bigint PRIMARY KEY, c text, n integer, d text);\n"
+      "CREATE TYPE public.mood AS ENUM ('a', 'b');";
+  std::string to =
+      "CREATE TYPE public.mood AS ENUM ('a', 'b', 'c');\n"
+      "CREATE TABLE public.t (id bigint PRIMARY KEY, c text NOT NULL, n bigint, e double precision "
+      "DEFAULT random(),"
+      " m public.mood DEFAULT 'c');\nCREATE INDEX t_c_idx ON public.t (c);";
   auto p = prepare(from, to);
   auto a = plan(p, "16");
   EXPECT_TRUE(a == plan(prepare(from, to), "16"));
@@ -340,9 +394,11 @@ TEST(PlanStrategies, DeterministicAndIndependentOfStatistics) {
 }
 
 TEST(PlanStrategies, RewritesWithoutAnOnlineFormAreFlagged) {
-  auto pl = plan(prepare("CREATE TYPE public.m AS ENUM ('a', 'b', 'c');\nCREATE TABLE public.t (id int PRIMARY KEY, m public.m);\n"
+  auto pl = plan(prepare("CREATE TYPE public.m AS ENUM ('a', 'b', 'c');\nCREATE TABLE public.t (id "
+                         "int PRIMARY KEY, m public.m);\n"
                          "CREATE TABLE public.u (id int PRIMARY KEY);",
-                         "CREATE TYPE public.m AS ENUM ('a', 'c');\nCREATE TABLE public.t (id int PRIMARY KEY, m public.m);\n"
+                         "CREATE TYPE public.m AS ENUM ('a', 'c');\nCREATE TABLE public.t (id int "
+                         "PRIMARY KEY, m public.m);\n"
                          "CREATE UNLOGGED TABLE public.u (id int PRIMARY KEY);"),
                  "16", {{"public.t", {1e5, 1000}}, {"public.u", {1e5, 500}}});
   const auto* e = find_sql(pl, "CREATE TYPE public.m");
