@@ -41,11 +41,10 @@ BackfillSql backfill_sql(pqxx::transaction_base& tx, const planner::Backfill& bf
       throw InputError("backfill step '" + step_id + "': key column " + k +
                        " does not exist in table " + bf.table);
     if (!r[0][1].as<bool>())
-      throw InputError("backfill step '" + step_id + "': key column " + k + " of table " +
-                       bf.table +
-                       " allows NULL, so it is no usable key; seam needs a primary key or a unique "
-                       "index over NOT "
-                       "NULL columns");
+      throw InputError("backfill step '" + step_id + "': table " + bf.table +
+                       " has no usable key: key column " + k +
+                       " allows NULL; seam backfills only by keyset pagination over a primary key "
+                       "or a unique index over NOT NULL columns. Add one first");
     types.push_back(r[0][0].as<std::string>());
   }
   std::vector<std::string> sorted = bf.key;

@@ -624,6 +624,41 @@ TEST(Executor, BackfillBatchBehindARowLockRetriesNamingTheBlocker) {
             "0");
 }
 
+TEST(Executor, BackfillOfATableWithoutAUsableKeyIsRefused) {
+  std::string url = seam::test::fresh_database("nokey");
+  run_sql(url,
+          "CREATE TABLE heap (a integer, b integer); INSERT INTO heap SELECT g, g FROM "
+          "generate_series(1, 100) g");
+  std::string fp = seam::test::live_fingerprint(url);
+  seam::planner::Plan p;
+  p.seam_version = "test";
+  p.dialect = "postgres";
+  p.source_fingerprint = fp;
+  p.steps.push_back(
+      seam::test::backfill_step("backfill-001", "public.heap", {"a"}, "b", "\"a\" * 2"));
+  auto r = seam_cli({"apply", write_plan(p), "--db", url});
+  EXPECT_EQ(r.status, 65) << r.output;
+  EXPECT_NE(r.output.find("table public.heap has no usable key"), std::string::npos) << r.output;
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM heap WHERE b <> a"), "0");  // untouched
+  // No key at all in the plan: refused before anything runs.
+  p.steps[0].backfill->key.clear();
+  r = seam_cli({"apply", write_plan(p), "--db", url});
+  EXPECT_EQ(r.status, 65) << r.output;
+  EXPECT_NE(r.output.find("has no key"), std::string::npos) << r.output;
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM heap WHERE b <> a"), "0");
+  // NOT NULL but not unique: still no usable key.
+  run_sql(url, "ALTER TABLE heap ALTER COLUMN a SET NOT NULL");
+  p.steps[0].backfill->key = {"a"};
+  p.source_fingerprint = seam::test::live_fingerprint(url);
+  r = seam_cli({"apply", write_plan(p), "--db", url});
+  EXPECT_EQ(r.status, 65) << r.output;
+  EXPECT_NE(r.output.find("table public.heap has no usable key: no primary key or valid unique "
+                          "index covers exactly the key columns"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM heap WHERE b <> a"), "0");
+}
+
 TEST(Executor, AdaptiveBatchSizeGrowsTowardTheTargetDuration) {
   std::string url = seam::test::fresh_database("adaptive");
   seam::test::setup_backfill_db(url, 40000, 10);
