@@ -313,6 +313,7 @@ void Rehearsal::connect_side(int seconds) {
         throw std::runtime_error("connected to a standby");
       return;
     } catch (const std::exception& e) {
+      if (seconds == 0) throw;  // the first connection: pg::connect says what to check
       if (Clock::now() > limit)
         throw std::runtime_error(std::string("rehearse: cannot reach a writable server at ") +
                                  pg::describe_target(o_.url) + ": " + first_line(e.what()));
