@@ -242,6 +242,48 @@ TEST(Rehearse, BrokenBackfillFailsNamingTheStepTheRowsAndTheKeyRange) {
              "of public.t");
 }
 
+TEST(Rehearse, WithoutApprovalItStopsAtTheCheckpointAndRefusesWhatIsNotTheSource) {
+  std::string url = seam::test::fresh_database("rehearse_incomplete");
+  fs::path dir = work_dir("incomplete");
+  fs::path plan = make_plan(
+      url, dir, "CREATE TABLE public.t (id bigint PRIMARY KEY, v integer NOT NULL, s text);",
+      "INSERT INTO public.t SELECT g, g, 'x' FROM generate_series(1, 20000) g; ANALYZE public.t;",
+      "CREATE TABLE public.t (id bigint PRIMARY KEY, v bigint NOT NULL, s text);");
+  // A drifted copy is refused before anything runs.
+  std::string drifted = seam::test::fresh_database("rehearse_drifted");
+  seam::test::run_sql(
+      drifted,
+      "CREATE TABLE public.t (id bigint PRIMARY KEY, v integer NOT NULL, s text, extra int);");
+  auto d = seam_cli({"rehearse", plan.string(), "--db", drifted});
+  EXPECT_EQ(d.status, 2) << d.output;
+  EXPECT_HAS(d.output, "is not the catalog the plan was made from");
+  EXPECT_EQ(
+      seam::test::query_value(drifted, "SELECT count(*) FROM pg_namespace WHERE nspname = 'seam'"),
+      "0");
+
+  fs::path report = dir / "report.md";
+  auto r = seam_cli({"rehearse", plan.string(), "--db", url, "--faults", "4", "--seed", "2",
+                     "--lease-ttl-ms", "1500", "--report", report.string()});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_HAS(r.output, "verdict: INCOMPLETE");
+  EXPECT_HAS(r.output, "stopped at checkpoint contract-001-checkpoint (no --approve-checkpoints)");
+  std::string md = slurp(report);
+  EXPECT_HAS(md, "## seam rehearse: INCOMPLETE");
+  EXPECT_HAS(md, "| check | result | detail |");
+  // The backfill was verified; contract never ran.
+  EXPECT_HAS(r.output,
+             "ok    " + backfill_step_of(plan, "public.t") + ": every row backfilled exactly once");
+  EXPECT_EQ(seam::test::query_value(url, "SELECT state FROM seam.jobs"), "awaiting-approval");
+  EXPECT_EQ(seam::test::query_value(
+                url, "SELECT count(*) FROM public.t WHERE v_seam_new IS DISTINCT FROM v"),
+            "0");
+  // The plan has a job there now: a second rehearsal is refused.
+  auto again = seam_cli({"rehearse", plan.string(), "--db", url});
+  EXPECT_EQ(again.status, 2) << again.output;
+  EXPECT_HAS(again.output, "already has job 1 for this plan (state awaiting-approval)");
+  fs::remove_all(dir);
+}
+
 TEST(Rehearse, TheFaultScheduleIsAFunctionOfTheSeed) {
   // Two rehearsals with one seed on two databases: the same schedule and the
   // same verdict and reasons; another seed, another schedule.
