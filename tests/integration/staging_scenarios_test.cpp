@@ -55,7 +55,7 @@ std::string setup_error;
 class Scenarios : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    cluster = new StagingCluster(StagingCluster::for_test("scenarios", 27690, 81));
+    cluster = new StagingCluster(StagingCluster::for_test("scenarios", 27800, 85));
     try {
       cluster->up();
     } catch (const std::exception& e) {
