@@ -7,6 +7,7 @@
 #   migra           the plain SQL @pgkit/migra emits for the change, run by psql
 #   seam            seam's plan, `seam apply` with the plan's defaults
 #   seam-throttled  the same with --max-rows-per-second
+#   (seam-short-lock, only with --variants: --lock-timeout MS --max-retries 50)
 # for six changes (bench/zero_downtime/schema.sh). Also: an idle baseline (the
 # workload alone), a single UPDATE over the whole table (the physical
 # reference for backfill rows/s) and seam's unthrottled backfills at smaller
@@ -20,20 +21,22 @@
 #
 # Options: --rows N, --flat-rows N,N ('' for none; default 100000),
 #   --rate TPS (default 100), --clients C (4), --throttle ROWS_PER_S (10000),
-#   --migrations a,b (default all six), --variants migra,seam,seam-throttled,
+#   --migrations a,b (default all six), --variants migra,seam,seam-throttled
+#   (also seam-short-lock), --short-lock-timeout MS (50),
 #   --idle S (60), --warm S (5), --cool S (5), --out FILE.md, --plots DIR,
 #   --no-staging (use an embedded server from `seam dev` instead), --keep.
 #
 # Needs root or the staging packages (scripts/install-staging-deps.sh), node
 # and npm (for migra), gnuplot (scripts/install-bench-tools.sh installs it),
-# python3. SEAM_BENCH_BUILD_DIR picks the build directory (build-bench).
+# python3. SEAM_BENCH_BUILD_DIR picks the build directory (build-bench);
+# SEAM_BENCH_NO_BUILD=1 uses the seam already built there.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 # shellcheck source=../bench/zero_downtime/schema.sh
 source bench/zero_downtime/schema.sh
 
-rows=2000000 flat=100000 rate=100 clients=4 throttle=10000 idle=60 warm=5 cool=5
+rows=2000000 flat=100000 rate=100 clients=4 throttle=10000 short_lock=50 idle=60 warm=5 cool=5
 migrations=$ZD_MIGRATIONS variants="migra seam seam-throttled" out="" plots="" staging=1 keep=0 quick=0
 cmdline="bash scripts/bench-zero-downtime.sh $*"
 while [[ $# -gt 0 ]]; do
@@ -43,6 +46,7 @@ while [[ $# -gt 0 ]]; do
     --rate) rate=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --throttle) throttle=$2; shift 2 ;;
+    --short-lock-timeout) short_lock=$2; shift 2 ;;
     --migrations) migrations=${2//,/ }; shift 2 ;;
     --variants) variants=${2//,/ }; shift 2 ;;
     --idle) idle=$2; shift 2 ;;
@@ -57,7 +61,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench-zero-downtime: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for n in $rows $flat $rate $clients $throttle $idle $warm $cool; do
+for n in $rows $flat $rate $clients $throttle $short_lock $idle $warm $cool; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "bench-zero-downtime: '$n' is not a non-negative integer" >&2; exit 2; }
 done
 
@@ -82,9 +86,13 @@ generator=()
 if command -v ninja >/dev/null; then
   [[ -f $dir/CMakeCache.txt ]] || generator=(-G Ninja)
 fi
-cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
-cmake --build "$dir" -j2 --target seam >&2
-seam=$root/$dir/seam
+# SEAM_BENCH_NO_BUILD=1 uses the seam already built there.
+if [[ ${SEAM_BENCH_NO_BUILD:-0} != 1 ]]; then
+  cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" >/dev/null
+  cmake --build "$dir" -j2 --target seam >&2
+fi
+[[ $dir == /* ]] || dir=$root/$dir
+seam=$dir/seam
 
 # --- the cluster --------------------------------------------------------------
 
@@ -138,6 +146,7 @@ log "cluster: $setup, $admin"
   echo "rate=$rate"
   echo "clients=$clients"
   echo "throttle=$throttle"
+  echo "short_lock=$short_lock"
   echo "idle=$idle"
   echo "warm=$warm"
   echo "cool=$cool"
@@ -246,7 +255,7 @@ run_one() {  # run_one SIZE MIGRATION VARIANT
       "$migra" "$(url_for zd_run)" "$(url_for "zd_want_${m//-/_}")" --unsafe >"$d/migra.sql" 2>"$d/migra.err" || true
       grep -qi '[a-z]' "$d/migra.sql" || { echo "bench-zero-downtime: migra printed nothing for $m (see $d/migra.err)" >&2; exit 1; }
       ;;
-    seam | seam-throttled)
+    seam | seam-throttled | seam-short-lock)
       "$seam" plan --db "$(url_for zd_run)" --schema "$want" --out "$d/plan.yaml" --no-warnings
       ;;
   esac
@@ -258,6 +267,7 @@ run_one() {  # run_one SIZE MIGRATION VARIANT
         echo "status failed: psql exited $?" >>"$d/marks" ;;
     seam) run_seam "$d" ;;
     seam-throttled) run_seam "$d" --max-rows-per-second "$throttle" ;;
+    seam-short-lock) run_seam "$d" --lock-timeout "$short_lock" --max-retries 50 ;;
   esac
   echo "migration_end $(now)" >>"$d/marks"
   stop_workload "$d"

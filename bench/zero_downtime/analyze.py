@@ -32,6 +32,7 @@ LABEL = {
     "migra": "plain SQL (@pgkit/migra)",
     "seam": "seam, unthrottled",
     "seam-throttled": "seam, throttled",
+    "seam-short-lock": "seam, short lock_timeout",
 }
 MIGRATION_TITLE = {
     "bigint": "`qty` integer → bigint",
@@ -384,7 +385,7 @@ def main():
     L.append("")
     goal = []
     for m in migrations:
-        for v in ("seam", "seam-throttled"):
+        for v in ("seam", "seam-throttled", "seam-short-lock"):
             r = runs.get((rows, m, v))
             p = runs.get((rows, m, "migra"))
             if not r or not r["stats"]:
@@ -437,17 +438,23 @@ def main():
     # --- seam's steps per run
     L.append("## seam's steps (from the ledger)")
     L.append("")
-    L.append("| migration | tool | step | phase | seconds | rows |")
-    L.append("|---|---|---|---|---:|---:|")
+    L.append("Per step: its time, and the foreground requests issued while it ran (the checkpoint's time "
+             "includes the approval and the next `seam apply` starting; between steps the applier writes its "
+             "ledger, which is counted in no step).")
+    L.append("")
+    L.append("| migration | tool | step | phase | seconds | rows | requests | max latency (ms) | > 100 ms |")
+    L.append("|---|---|---|---|---:|---:|---:|---:|---:|")
     for m in migrations:
-        for v in ("seam", "seam-throttled"):
+        for v in ("seam", "seam-throttled", "seam-short-lock"):
             r = runs.get((rows, m, v))
             if not r:
                 continue
             for s in r["steps"]:
                 secs = s["end"] - s["start"] if s["start"] and s["end"] else None
+                sel = [t[2] for t in r["tx"] if s["start"] and s["end"] and s["start"] <= t[0] <= s["end"]]
                 L.append(f"| {m} | {v} | `{s['id']}` | {s['phase']} | {fmt(secs, 3)} | "
-                         f"{fmt(s['rows']) if s['rows'] >= 0 else ''} |")
+                         f"{fmt(s['rows']) if s['rows'] >= 0 else ''} | {len(sel):,} | "
+                         f"{fmt(max(sel)) if sel else '–'} | {sum(1 for x in sel if x > 100)} |")
     L.append("")
     L.append("## What plain SQL ran (migra's output, applied with `psql -f`, autocommit)")
     L.append("")
