@@ -8,8 +8,8 @@
 // rows. Label "staging"; ctest runs it alone (RESOURCE_LOCK staging).
 #include <algorithm>
 #include <cstdio>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <set>
@@ -45,10 +45,14 @@ class Staging : public ::testing::Test {
     delete cluster;  // tears the cluster down
     cluster = nullptr;
   }
-  void SetUp() override { ASSERT_TRUE(setup_error.empty()) << "scripts/staging up failed:\n" << setup_error; }
+  void SetUp() override {
+    ASSERT_TRUE(setup_error.empty()) << "scripts/staging up failed:\n" << setup_error;
+  }
 };
 
-std::string q(const std::string& url, const std::string& sql) { return seam::test::query_value(url, sql); }
+std::string q(const std::string& url, const std::string& sql) {
+  return seam::test::query_value(url, sql);
+}
 
 // Waits until every replica has replayed the leader's current WAL position,
 // then returns "count:sum" of `table` per node.
@@ -59,7 +63,8 @@ std::map<std::string, std::string> rows_per_node(const std::string& table) {
     std::string url = cluster->node_url(node);
     for (int i = 0; i < 300; ++i) {
       std::string done =
-          q(url, "SELECT pg_is_in_recovery() = false OR pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn");
+          q(url, "SELECT pg_is_in_recovery() = false OR pg_last_wal_replay_lsn() >= '" + lsn +
+                     "'::pg_lsn");
       if (done == "t") break;
       std::this_thread::sleep_for(100ms);
     }
@@ -73,7 +78,7 @@ struct Outcome {
   double fault_at = 0;
   double to_new_leader_s = -1;  // fault -> first commit on another node
   double refused_s = -1;        // longest pause between commits around the fault
-  double first_new_at = 0;  // epoch of the first commit on the new leader
+  double first_new_at = 0;      // epoch of the first commit on the new leader
   size_t acked = 0, lost = 0, lost_older_than_1s = 0, lost_after_fault = 0, lost_after_failover = 0;
   // Acknowledged but lost writes: when they were acknowledged, relative to
   // the fault (the loss window), and by which server.
@@ -85,7 +90,8 @@ void report(const char* what, const Outcome& o) {
   std::printf(
       "[staging] %s: leader %s -> %s, first commit on the new leader %.2f s after the fault, "
       "longest pause between commits %.2f s, %zu acknowledged, %zu lost\n",
-      what, o.old_leader.c_str(), o.new_leader.c_str(), o.to_new_leader_s, o.refused_s, o.acked, o.lost);
+      what, o.old_leader.c_str(), o.new_leader.c_str(), o.to_new_leader_s, o.refused_s, o.acked,
+      o.lost);
   std::fflush(stdout);
 }
 
@@ -93,10 +99,12 @@ void report_loss_window(const char* what, const Outcome& o) {
   std::string servers;
   for (const auto& sv : o.lost_servers) servers += (servers.empty() ? "" : ", ") + sv;
   if (o.lost == 0)
-    std::printf("[staging] %s: loss window empty (0 of %zu acknowledged writes lost)\n", what, o.acked);
+    std::printf("[staging] %s: loss window empty (0 of %zu acknowledged writes lost)\n", what,
+                o.acked);
   else
     std::printf(
-        "[staging] %s: %zu of %zu acknowledged writes lost, acknowledged between %.2f s and %.2f s after the fault "
+        "[staging] %s: %zu of %zu acknowledged writes lost, acknowledged between %.2f s and %.2f s "
+        "after the fault "
         "by %s\n",
         what, o.lost, o.acked, o.lost_from_s, o.lost_to_s, servers.c_str());
   std::fflush(stdout);
@@ -105,13 +113,15 @@ void report_loss_window(const char* what, const Outcome& o) {
 // Runs the writer, injects `fault` (which returns the event kind it logged),
 // waits for a commit on another node, then calls `restore` and waits for the
 // cluster to be whole again.
-Outcome run_fault(const std::string& table, const std::function<std::string(const std::string&)>& fault,
+Outcome run_fault(const std::string& table,
+                  const std::function<std::string(const std::string&)>& fault,
                   const std::function<void(const std::string&)>& restore) {
   Outcome o;
   std::string url = cluster->write_url();
   // Rows committed and replicated to both replicas before the fault: these
   // must survive whatever happens.
-  seam::test::run_sql(url, "CREATE TABLE " + table + "_base AS SELECT g AS id FROM generate_series(1, 10000) g");
+  seam::test::run_sql(
+      url, "CREATE TABLE " + table + "_base AS SELECT g AS id FROM generate_series(1, 10000) g");
   HaWriter w(url, table);
   w.start();
   std::this_thread::sleep_for(2s);
@@ -123,7 +133,8 @@ Outcome run_fault(const std::string& table, const std::function<std::string(cons
   o.old_leader = cluster->leader();
   std::string kind = fault(o.old_leader);
   auto fault_at = cluster->last_event(kind, o.old_leader);
-  EXPECT_TRUE(fault_at.has_value()) << "no '" << kind << "' event in " << cluster->dir() << "/events";
+  EXPECT_TRUE(fault_at.has_value())
+      << "no '" << kind << "' event in " << cluster->dir() << "/events";
   o.fault_at = fault_at.value_or(seam::test::epoch_now());
 
   std::optional<seam::test::HaAck> first;
@@ -161,7 +172,8 @@ Outcome run_fault(const std::string& table, const std::function<std::string(cons
   auto base = rows_per_node(table + "_base");
   for (const auto& [node, v] : base) EXPECT_EQ(v, "10000:50005000") << node;
   auto written = rows_per_node(table);
-  for (const auto& [node, v] : written) EXPECT_EQ(v, written.begin()->second) << node << " differs from node1";
+  for (const auto& [node, v] : written)
+    EXPECT_EQ(v, written.begin()->second) << node << " differs from node1";
 
   std::set<int64_t> present;
   {
@@ -277,7 +289,9 @@ class StagingSync : public ::testing::Test {
     delete cluster;
     cluster = nullptr;
   }
-  void SetUp() override { ASSERT_TRUE(setup_error.empty()) << "scripts/staging up --sync failed:\n" << setup_error; }
+  void SetUp() override {
+    ASSERT_TRUE(setup_error.empty()) << "scripts/staging up --sync failed:\n" << setup_error;
+  }
 };
 
 // The cluster really runs synchronously: the leader names a standby in
