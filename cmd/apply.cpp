@@ -208,7 +208,9 @@ void register_apply(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "apply", "Apply a plan file, resumably, with a job ledger in the database");
   sub->add_option("plan", a->plan_path, "Plan file written by `seam plan` (YAML)")->required();
-  sub->add_option("--db", a->db, "Connection URL of the target database")->required();
+  sub->add_option("--db", a->db, "Connection URL of the target database (default: $DATABASE_URL)")
+      ->envname("DATABASE_URL")
+      ->required();
   sub->add_option(
       "--schema", a->schema_path,
       "Desired-state .sql file or directory the plan was made for: on drift, lists what differs");

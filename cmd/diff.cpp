@@ -45,7 +45,9 @@ int run_diff(const DiffArgs& a) {
 void register_diff(CLI::App& app) {
   auto args = std::make_shared<DiffArgs>();
   CLI::App* sub = app.add_subcommand("diff", "Print the DDL that takes the database to the desired state");
-  sub->add_option("--db", args->db, "Connection URL of the live database")->required();
+  sub->add_option("--db", args->db, "Connection URL of the live database (default: $DATABASE_URL)")
+      ->envname("DATABASE_URL")
+      ->required();
   sub->add_option("--schema", args->schema_path, "Desired-state .sql file or directory")->required();
   sub->add_option("--dev-url", args->dev_url,
                   "Load the desired state through a scratch database on this server (exact path; needed for "

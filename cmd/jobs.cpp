@@ -27,7 +27,9 @@ void register_jobs(CLI::App& app) {
   CLI::App* jobs = app.add_subcommand("jobs", "List, inspect and steer the jobs of `seam apply`");
   jobs->require_subcommand(1);
   auto common = [a](CLI::App* s, bool with_job) {
-    s->add_option("--db", a->db, "Connection URL of the target database")->required();
+    s->add_option("--db", a->db, "Connection URL of the target database (default: $DATABASE_URL)")
+        ->envname("DATABASE_URL")
+        ->required();
     s->add_option("--ledger-schema", a->ledger_schema, "Schema of the job ledger (default seam)");
     if (with_job) s->add_option("job", a->job, "Job id (`seam jobs list`)")->required();
   };

@@ -81,7 +81,9 @@ void register_plan(CLI::App& app) {
   auto args = std::make_shared<PlanArgs>();
   CLI::App* sub = app.add_subcommand(
       "plan", "Plan online steps (expand, dual-write, backfill, contract) to the desired state");
-  sub->add_option("--db", args->db, "Connection URL of the live database")->required();
+  sub->add_option("--db", args->db, "Connection URL of the live database (default: $DATABASE_URL)")
+      ->envname("DATABASE_URL")
+      ->required();
   sub->add_option("--schema", args->schema_path, "Desired-state .sql file or directory")
       ->required();
   sub->add_option("--dev-url", args->dev_url,

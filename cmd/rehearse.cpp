@@ -163,7 +163,8 @@ void register_rehearse(CLI::App& app) {
       "Apply a plan to a staging database under injected faults, then verify catalog and data");
   sub->add_option("plan", a->plan_path, "Plan file written by `seam plan` (YAML)")->required();
   sub->add_option("--db", a->db,
-                  "Connection URL of the staging database (a copy of the plan's source)");
+                  "Connection URL of the staging database (a copy of the plan's source; default: $DATABASE_URL)")
+      ->envname("DATABASE_URL");
   sub->add_option("--faults", a->faults, "How many faults to inject (default 10)")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--seed", a->seed,

@@ -110,13 +110,16 @@ bool is_progress(const AppEvent& e) {
 // One `seam apply` child: its output is a pipe read line by line.
 class Applier {
  public:
-  Applier(const std::vector<std::string>& argv, int number) : number_(number) {
+  // url reaches the child through $DATABASE_URL, never its argv: a password
+  // in a command line is visible to every local user in ps.
+  Applier(const std::vector<std::string>& argv, const std::string& url, int number) : number_(number) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("rehearse: cannot create a pipe");
     pg::SpawnOptions so;
     so.stdout_fd = fds[1];
     so.stderr_fd = fds[1];
     so.parent_death_signal = SIGKILL;  // no applier outlives the rehearsal
+    so.set_env.push_back("DATABASE_URL=" + url);
     try {
       pid_ = pg::spawn(argv, so);
     } catch (...) {
@@ -375,11 +378,11 @@ void Rehearsal::refuse_unless_ready() {
 
 std::unique_ptr<Applier> Rehearsal::start(const std::string& through, const std::string& why) {
   std::vector<std::string> argv = o_.applier;
-  argv.insert(argv.end(), {o_.plan_path, "--db", o_.url, "--log-format", "json", "--lease-ttl-ms",
+  argv.insert(argv.end(), {o_.plan_path, "--log-format", "json", "--lease-ttl-ms",
                            std::to_string(o_.lease_ttl_ms)});
   if (!through.empty()) argv.insert(argv.end(), {"--through", through});
   argv.insert(argv.end(), o_.apply_flags.begin(), o_.apply_flags.end());
-  auto a = std::make_unique<Applier>(argv, ++runs_);
+  auto a = std::make_unique<Applier>(argv, o_.url, ++runs_);
   rep_.applier_runs = runs_;
   say("applier run " + std::to_string(runs_) + " (pid " + std::to_string(a->pid()) + ")" +
       (through.empty() ? "" : " through " + through) + ": " + why);
