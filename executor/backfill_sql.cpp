@@ -88,11 +88,15 @@ BackfillSql backfill_sql(pqxx::transaction_base& tx, const planner::Backfill& bf
   for (size_t i = 0; i < bf.key.size(); ++i)
     select_keys +=
         (i ? ", " : "") + schema::quote_ident(bf.key[i]) + " AS seam_k" + std::to_string(i);
-  std::string cursor = "(SELECT ";
+  // One scalar subquery per key column: (k1, k2) > ((SELECT ..), (SELECT ..)) is
+  // a row comparison the planner turns into an index range condition, which a
+  // comparison with one row-valued subquery is not.
+  std::string cursor = "(";
   for (size_t i = 0; i < bf.key.size(); ++i)
-    cursor +=
-        (i ? ", " : "") + std::string("(p.last_key ->> ") + std::to_string(i) + ")::" + types[i];
-  cursor += " FROM " + l.q("backfill_progress") + " p WHERE p.job_id = $1 AND p.step_id = $2)";
+    cursor += (i ? ", " : "") + std::string("(SELECT (p.last_key ->> ") + std::to_string(i) +
+              ")::" + types[i] + " FROM " + l.q("backfill_progress") +
+              " p WHERE p.job_id = $1 AND p.step_id = $2)";
+  cursor += ")";
   std::string order_desc;
   std::string last_key = "jsonb_build_array(";
   for (size_t i = 0; i < bf.key.size(); ++i) {
@@ -100,23 +104,37 @@ BackfillSql backfill_sql(pqxx::transaction_base& tx, const planner::Backfill& bf
     last_key += (i ? ", " : "") + std::string("seam_k") + std::to_string(i) + "::text";
   }
   last_key += ")";
+  // The batch's first and last keys, one scalar subquery per column (indexable, as above).
+  auto bound = [&](bool last) {
+    std::string order;
+    for (size_t i = 0; i < bf.key.size(); ++i)
+      order += (i ? ", " : "") + std::string("seam_k") + std::to_string(i) + (last ? " DESC" : "");
+    std::string b = "(";
+    for (size_t i = 0; i < bf.key.size(); ++i)
+      b += (i ? ", " : "") + std::string("(SELECT seam_k") + std::to_string(i) +
+           " FROM seam_batch ORDER BY " + order + " LIMIT 1)";
+    return b + ")";
+  };
   std::string sets;
   for (size_t i = 0; i < bf.set.size(); ++i)
     sets += (i ? ", " : "") + schema::quote_ident(bf.set[i].column) + " = (" +
             bf.set[i].expression + ")";
 
+  // The batch pages over the key alone (an index range scan on the unique
+  // key whatever the statistics say); the UPDATE takes the key range from
+  // the batch's first to its last key (the same rows: one snapshot) and the
+  // step's filter. Filtering the batch, or joining the UPDATE to it, lets
+  // the planner pick a seq scan per batch when it misjudges the filter
+  // (quadratic over the table).
+  std::string filter = bf.where.empty() ? "" : " AND (" + bf.where + ")";
   auto build = [&](bool with_cursor) {
     std::string where;
-    if (with_cursor) where = "(" + keys("", "") + ") > " + cursor;
-    if (!bf.where.empty())
-      where += std::string(where.empty() ? "" : " AND ") + "(" + bf.where + ")";
-    return "WITH seam_batch AS (SELECT " + select_keys + " FROM " + table +
-           (where.empty() ? "" : " WHERE " + where) + " ORDER BY " + keys("", "") +
-           " LIMIT $3), seam_upd AS (UPDATE " + table + " SET " + sets +
-           " FROM seam_batch WHERE (" + keys(table + ".", "") + ") = (" +
-           keys("", "seam_batch.seam_k") + ") RETURNING 1), seam_prog AS (UPDATE " +
-           l.q("backfill_progress") + " SET last_key = (SELECT " + last_key +
-           " FROM seam_batch ORDER BY " + order_desc +
+    if (with_cursor) where = " WHERE (" + keys("", "") + ") > " + cursor;
+    return "WITH seam_batch AS (SELECT " + select_keys + " FROM " + table + where + " ORDER BY " +
+           keys("", "") + " LIMIT $3), seam_upd AS (UPDATE " + table + " SET " + sets + " WHERE (" +
+           keys("", "") + ") >= " + bound(false) + " AND (" + keys("", "") + ") <= " + bound(true) +
+           filter + " RETURNING 1), seam_prog AS (UPDATE " + l.q("backfill_progress") +
+           " SET last_key = (SELECT " + last_key + " FROM seam_batch ORDER BY " + order_desc +
            " LIMIT 1), rows_done = rows_done + (SELECT count(*) FROM seam_upd), batches = batches "
            "+ 1, "
            "updated_at = clock_timestamp() WHERE job_id = $1 AND step_id = $2 AND EXISTS (SELECT 1 "

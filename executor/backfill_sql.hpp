@@ -2,11 +2,13 @@
 // UPDATE and the ledger's cursor advance in ONE statement, so a batch and its
 // cursor commit together (exactly once across crashes). The cursor is read
 // from the ledger inside the same statement, never passed from memory.
+// Batches page over the key only, so each is an index range scan; the step's
+// filter applies in the UPDATE, and the cursor passes rows it does not match.
 //
 //   WITH seam_batch AS (SELECT k AS seam_k0 FROM t
-//                       WHERE (k) > (<cursor>) [AND where] ORDER BY k LIMIT $3),
-//        seam_upd AS (UPDATE t SET c = (expr) FROM seam_batch
-//                     WHERE (t.k) = (seam_batch.seam_k0) RETURNING 1),
+//                       WHERE (k) > (<cursor>) ORDER BY k LIMIT $3),
+//        seam_upd AS (UPDATE t SET c = (expr) WHERE (k) >= (<batch's first key>)
+//                     AND (k) <= (<batch's last key>) [AND (where)] RETURNING 1),
 //        seam_prog AS (UPDATE <ledger>.backfill_progress
 //                      SET last_key = <the batch's last key>, rows_done = ...)
 //   SELECT rows selected, rows updated, rows done in total

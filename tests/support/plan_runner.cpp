@@ -53,9 +53,10 @@ void run_backfill(pqxx::connection& c, const planner::Plan& plan, const planner:
   for (;;) {
     pqxx::work tx{c};
     std::string after = cursor.empty() ? "true" : keys + " > " + cursor;
-    auto rows = tx.exec("SELECT " + keys.substr(1, keys.size() - 2) + " FROM " + table + " WHERE " +
-                        after + filter + " ORDER BY " + keys.substr(1, keys.size() - 2) +
-                        " LIMIT " + std::to_string(batch));
+    // Page over the key alone (an index range scan); the filter goes in the UPDATE.
+    auto rows =
+        tx.exec("SELECT " + keys.substr(1, keys.size() - 2) + " FROM " + table + " WHERE " + after +
+                " ORDER BY " + keys.substr(1, keys.size() - 2) + " LIMIT " + std::to_string(batch));
     if (rows.empty()) {
       tx.commit();
       return;
