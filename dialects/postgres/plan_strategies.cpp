@@ -742,6 +742,12 @@ class Planner {
     std::string op = ix.unique ? "create_unique_index_concurrently" : "create_index_concurrently";
     Draft d = base(ci, ph, op, sql, slug);
     d.step.on_failure = "DROP INDEX CONCURRENTLY IF EXISTS " + quote_qual(ix.name) + ";\n";
+    // Only an INVALID index is this step's leftover: a valid one of that name
+    // existed before (the build failed on the name) and must not be dropped.
+    d.step.on_failure_if =
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = "
+        "pg_catalog.to_regclass(" +
+        quote_literal(quote_qual(ix.name)) + ") AND NOT indisvalid);\n";
     annotate(d, op, ix.table, {"SHARE UPDATE EXCLUSIVE", "", false, true, false});
     long_build(d, ix.table, ix.name);
     return d;
