@@ -22,6 +22,37 @@ void Runner::backoff_sleep(int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int64_t>(base * jitter(rng_))));
 }
 
+// The step's on_failure_if guard: true when there is none or it returns true.
+// When it says no, the cleanup is skipped and the ledger says why.
+bool Runner::cleanup_wanted(const Step& s) {
+  if (s.on_failure_if.empty()) return true;
+  bool yes;
+  {
+    pqxx::nontransaction tx(*conn_);
+    auto r = tx.exec(s.on_failure_if);
+    yes = r.size() == 1 && r.columns() == 1 && !r[0][0].is_null() && r[0][0].as<bool>();
+  }
+  if (!yes) {
+    write([&](pqxx::work& tx) {
+      event(tx, "step-cleanup-skipped", s.id,
+            "left " + cleanup_target(s) +
+                " alone: it is valid, so this step did not create it (its cleanup guard returned "
+                "false)");
+    });
+    flush();
+  }
+  return yes;
+}
+
+// What a cleanup acts on, for messages: the object after IF EXISTS, or the SQL.
+std::string Runner::cleanup_target(const Step& s) {
+  std::string c = s.on_failure;
+  auto p = c.find("IF EXISTS ");
+  if (p != std::string::npos) c = c.substr(p + 10);
+  while (!c.empty() && (c.back() == '\n' || c.back() == ';' || c.back() == ' ')) c.pop_back();
+  return c;
+}
+
 void Runner::run_sql_step(const Step& s, bool reconcile) {
   if (reconcile) {
     // A non-transactional step found running: it may have half-happened
@@ -32,7 +63,7 @@ void Runner::run_sql_step(const Step& s, bool reconcile) {
       event(tx, "step-reconcile", s.id, "step " + s.id + " was interrupted while running; " + what);
     });
     flush();
-    if (!s.on_failure.empty()) {
+    if (!s.on_failure.empty() && cleanup_wanted(s)) {
       pqxx::nontransaction tx(*conn_);
       tx.exec_params("SELECT set_config('lock_timeout', $1, false)",
                      ms_setting(lim_.lock_timeout_ms));
@@ -117,19 +148,30 @@ void Runner::run_sql_step(const Step& s, bool reconcile) {
     }
     if (!s.transactional && !s.on_failure.empty()) {
       std::string cleanup_error;
+      bool wanted = true;
       try {
-        pqxx::nontransaction tx(*conn_);
-        tx.exec_params("SELECT set_config('lock_timeout', $1, false)",
-                       ms_setting(lim_.lock_timeout_ms));
-        tx.exec(s.on_failure);
+        wanted = cleanup_wanted(s);
       } catch (const pqxx::sql_error& e) {
-        cleanup_error = e.what();
+        wanted = false;
+        cleanup_error = std::string("its guard failed: ") + e.what();
       }
-      write([&](pqxx::work& tx) {
-        event(tx, "step-cleanup", s.id,
-              cleanup_error.empty() ? "ran the cleanup of step " + s.id + ": " + s.on_failure
-                                    : "the cleanup of step " + s.id + " failed: " + cleanup_error);
-      });
+      if (wanted) {
+        try {
+          pqxx::nontransaction tx(*conn_);
+          tx.exec_params("SELECT set_config('lock_timeout', $1, false)",
+                         ms_setting(lim_.lock_timeout_ms));
+          tx.exec(s.on_failure);
+        } catch (const pqxx::sql_error& e) {
+          cleanup_error = e.what();
+        }
+      }
+      if (wanted || !cleanup_error.empty())
+        write([&](pqxx::work& tx) {
+          event(tx, "step-cleanup", s.id,
+                cleanup_error.empty()
+                    ? "ran the cleanup of step " + s.id + ": " + s.on_failure
+                    : "the cleanup of step " + s.id + " failed: " + cleanup_error);
+        });
       flush();
     }
     if (!lock_timeout) fail_step(s, error);

@@ -99,6 +99,8 @@ class Runner {
   void drift_check();
   void run_step(const Step& s, size_t pos, const std::string& state);
   void run_sql_step(const Step& s, bool reconcile);
+  bool cleanup_wanted(const Step& s);
+  static std::string cleanup_target(const Step& s);
   void run_backfill(const Step& s);
   void check_flags(const Step* s);
   void backoff_sleep(int attempt);

@@ -94,6 +94,9 @@ struct Step {
   // Run when the step fails, before a retry or after giving up (e.g. drop the
   // INVALID index a failed CREATE INDEX CONCURRENTLY leaves). "" = none.
   std::string on_failure;
+  // A query returning one boolean row: on_failure runs only when it returns
+  // true (e.g. the index exists and is INVALID, so this step made it). "" = always.
+  std::string on_failure_if;
   std::string message;     // kind Checkpoint: what to verify before approving
   bool operator==(const Step&) const = default;
 };

@@ -237,6 +237,7 @@ void json_step(Json& j, const Step& s) {
     j.close('}');
   }
   j.str("on_failure", s.on_failure);
+  j.str("on_failure_if", s.on_failure_if);
   j.str("message", s.message);
   j.close('}');
 }
@@ -524,6 +525,8 @@ std::string to_markdown(const Plan& p) {
       }
       if (!s.sql.empty()) o += md_fence("sql", s.sql) + "\n";
       if (!s.on_failure.empty()) o += "On failure:\n\n" + md_fence("sql", s.on_failure) + "\n";
+      if (!s.on_failure_if.empty())
+        o += "Only if this returns true:\n\n" + md_fence("sql", s.on_failure_if) + "\n";
       if (!s.message.empty()) {
         for (const auto& l : lines_of(s.message))
           o += ">" + (l.empty() ? "" : " " + md_text(l)) + "\n";
@@ -592,6 +595,10 @@ std::string to_sql(const Plan& p) {
       if (!s.on_failure.empty()) {
         comment(o, "-- ", "on failure:");
         comment(o, "--   ", s.on_failure);
+        if (!s.on_failure_if.empty()) {
+          comment(o, "-- ", "only if this returns true:");
+          comment(o, "--   ", s.on_failure_if);
+        }
       }
     }
   }

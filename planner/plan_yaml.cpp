@@ -120,6 +120,7 @@ void write_step(std::string& o, const std::string& lead, int in, const Step& s) 
     line(o, bi, "est_rows", std::to_string(b.est_rows));
   }
   if (!s.on_failure.empty()) sql_text(o, in, "on_failure", s.on_failure);
+  if (!s.on_failure_if.empty()) sql_text(o, in, "on_failure_if", s.on_failure_if);
   if (cp || !s.message.empty()) text(o, in, "message", s.message);
 }
 
@@ -137,7 +138,8 @@ void check_plan_utf8(const Plan& p) {
   for (const auto& [name, n] : p.summary.hazard_counts) c(name, "summary.hazard_counts");
   for (const auto& s : p.steps) {
     std::string w = "step " + s.id;
-    for (const std::string* f : {&s.id, &s.op, &s.change, &s.sql, &s.on_failure, &s.message})
+    for (const std::string* f :
+         {&s.id, &s.op, &s.change, &s.sql, &s.on_failure, &s.on_failure_if, &s.message})
       c(*f, w);
     for (const auto& l : s.locks) c(l.mode, w), c(l.table, w);
     for (const auto& h : s.hazards) c(h.message, w);
@@ -197,7 +199,7 @@ Lock read_lock(const At& at) {
 
 Step read_step(const At& at, Phase phase) {
   at.check_keys({"id", "kind", "op", "change", "sql", "transactional", "locks", "rewrite", "scan",
-                 "hazards", "depends_on", "backfill", "on_failure", "message"});
+                 "hazards", "depends_on", "backfill", "on_failure", "on_failure_if", "message"});
   Step s;
   s.phase = phase;
   s.id = at.key("id").str();
@@ -230,6 +232,7 @@ Step read_step(const At& at, Phase phase) {
     s.backfill = std::move(bf);
   }
   s.on_failure = opt_str(at.key("on_failure"));
+  s.on_failure_if = opt_str(at.key("on_failure_if"));
   s.message = opt_str(at.key("message"));
   return s;
 }

@@ -27,7 +27,7 @@
 //                      rewrite, scan, hazards [{type, message}], depends_on,
 //                      backfill {table, key, set [{column, expression}],
 //                                where, batch_size, est_rows},
-//                      on_failure, message
+//                      on_failure, on_failure_if, message
 //
 // `phases` lists runs of consecutive steps of one phase, in Plan::steps
 // order, so the file order is the execution order; a checkpoint is a step of

@@ -556,6 +556,49 @@ TEST(Executor, FailedConcurrentIndexBuildLeavesNoInvalidIndex) {
   EXPECT_EQ(query_value(url, "SELECT count(*) || ' ' || max(state) FROM seam.jobs"), "1 done");
 }
 
+// The name is taken by a valid index made outside the plan: the build fails
+// on the name, and the guarded cleanup must leave that index alone.
+TEST(Executor, FailedConcurrentIndexBuildNeverDropsAValidIndexOfTheSameName) {
+  std::string url = seam::test::fresh_database("cicname");
+  seam::test::setup_backfill_db(url, 2000, 10);
+  run_sql(url, "CREATE INDEX t_v_idx ON t (v2)");  // someone else's index
+  seam::planner::Plan p;
+  p.seam_version = "test";
+  p.dialect = "postgres";
+  p.source_fingerprint = seam::test::live_fingerprint(url);
+  p.steps.push_back(seam::test::sql_step("expand-001-index", seam::planner::Phase::Expand,
+                                         "CREATE INDEX CONCURRENTLY t_v_idx ON public.t (v);",
+                                         false,
+                                         "DROP INDEX CONCURRENTLY IF EXISTS public.t_v_idx;"));
+  p.steps[0].on_failure_if =
+      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index WHERE indexrelid = "
+      "pg_catalog.to_regclass('public.t_v_idx') AND NOT indisvalid);";
+  std::string plan = write_plan(p);
+  auto r = seam_cli({"apply", plan, "--db", url});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("relation \"t_v_idx\" already exists"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("left public.t_v_idx alone: it is valid, so this step did not create it"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("ran the cleanup"), std::string::npos) << r.output;
+  EXPECT_EQ(query_value(url,
+                        "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                        "WHERE c.relname = 't_v_idx' AND i.indisvalid"),
+            "1");
+  EXPECT_EQ(
+      query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'step-cleanup-skipped'"),
+      "1");
+  // An interrupted run reconciled on resume honours the guard too.
+  run_sql(url, "UPDATE seam.steps SET state = 'running'; UPDATE seam.jobs SET state = 'running'");
+  r = seam_cli({"apply", plan, "--db", url});
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("was interrupted while running"), std::string::npos) << r.output;
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM pg_class WHERE relname = 't_v_idx'"), "1");
+  EXPECT_EQ(
+      query_value(url, "SELECT count(*) FROM seam.events WHERE kind = 'step-cleanup-skipped'"),
+      "3");
+}
+
 TEST(Executor, ConcurrentIndexBuildWaitingForOldTransactionsRetriesAndLeavesNoInvalidIndex) {
   std::string url = seam::test::fresh_database("cic");
   seam::test::setup_backfill_db(url, 5000, 10);
