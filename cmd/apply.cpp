@@ -4,7 +4,8 @@
 // Exit codes: 0 the job is done, waits at a checkpoint (the message says how
 // to approve) or stopped after --through; 1 a step failed (the job can be
 // resumed: run the same command again), the lease was lost, or another error;
-// 2 the database drifted since the plan was made; 75 another applier holds
+// 2 the database drifted since the plan was made; 74 the applier's connection
+// broke (run the same command again to resume); 75 another applier holds
 // the lease (the message names it).
 #include <chrono>
 #include <csignal>
@@ -198,6 +199,9 @@ int run_apply(const ApplyArgs& a) {
   } catch (const executor::FencedError& e) {
     std::cerr << "seam: " << e.what() << "\n";
     return kError;
+  } catch (const executor::ConnectionLostError& e) {
+    std::cerr << "seam: " << e.what() << "\n";
+    return kConnectionLost;
   }
 }
 

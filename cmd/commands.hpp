@@ -15,6 +15,7 @@ enum Exit : int {
   kUsage = 64,       // bad flags or arguments
   kInput = 65,       // bad input file: desired-state SQL, plan, seam.yaml (file:line:col in the message)
   kUnsupported = 69, // the input asks for something seam does not support (yet)
+  kConnectionLost = 74,  // `apply`: the connection broke mid-job; run it again to resume (EX_IOERR)
   kBusy = 75,        // `apply`: another applier holds the lease (EX_TEMPFAIL: try again later)
 };
 

@@ -407,8 +407,10 @@ ApplyResult Runner::run() {
         flush();
         throw Stop{"paused", msg};
       }
+      current_step_ = s.id;
       run_step(s, i, it->second);
     }
+    current_step_.clear();
     write([&](pqxx::work& tx) {
       tx.exec_params0("UPDATE " + l_.q("jobs") +
                           " SET state = 'done', phase = '', step = '', last_error = '', updated_at "
@@ -423,6 +425,21 @@ ApplyResult Runner::run() {
     res = {job_, st.state, st.message};
   } catch (const FencedError&) {
     throw;  // nothing more may be written
+  } catch (const pqxx::broken_connection& e) {
+    if (!lease_->still_held(o_.url))
+      throw FencedError(std::string("the lease was lost (another applier took it over; our "
+                                    "connection broke: ") +
+                        e.what() + "); this applier stops without writing anything more");
+    std::string why = e.what();
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ' || why.back() == '.'))
+      why.pop_back();
+    for (auto& c : why)
+      if (c == '\n') c = ' ';
+    lease_->release();  // so running apply again need not wait for the lease to expire
+    throw ConnectionLostError(
+        "lost the connection to " + pg::redact_url(o_.url) +
+        (current_step_.empty() ? " outside a step" : " during step " + current_step_) + " (" + why +
+        "); the ledger records where it stopped - run the same `seam apply` again to resume");
   } catch (const std::exception& e) {
     // Our sessions may have been ended by an applier that took the lease over.
     if (!lease_->still_held(o_.url))

@@ -35,7 +35,10 @@
 //  4. `through` stops after a phase (job state paused; apply again continues).
 //
 // Every ledger write checks the lease epoch in its transaction; a fenced
-// applier throws FencedError having written nothing more.
+// applier throws FencedError having written nothing more. A broken work
+// session (pqxx::broken_connection anywhere in the loop) throws
+// ConnectionLostError naming the step; the lease is given back so the same
+// `seam apply` resumes from the ledger at once.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +55,12 @@ namespace seam::executor {
 
 // The live catalog is not the one the plan was made from.
 struct DriftError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// The applier's own session to the database broke (terminated, failover,
+// network): the ledger holds what was done; applying again resumes.
+struct ConnectionLostError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 

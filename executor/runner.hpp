@@ -115,6 +115,7 @@ class Runner {
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<Lease> lease_;
   int64_t job_ = 0;
+  std::string current_step_;  // for messages when the connection breaks
   bool resumed_ = false;
   std::vector<Event> pending_;
   std::mt19937_64 rng_{std::random_device{}()};

@@ -374,8 +374,8 @@ TEST(Executor, PauseAndResumeTakeEffectWithinOneBatch) {
   std::string url = seam::test::fresh_database("pause");
   seam::test::setup_backfill_db(url, 50000, 10);
   std::string fp = seam::test::live_fingerprint(url);
-  auto applier = start(EXECUTOR_DRIVER,
-                       {"backfill", url, fp, "--batch-size", "200", "--rows-per-second", "4000"});
+  auto applier = start(EXECUTOR_DRIVER, {"backfill", url, fp, "--batch-size", "200",
+                                         "--max-rows-per-second", "4000"});
   ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
                        [](const std::string& v) { return !v.empty() && std::stoll(v) >= 1000; }))
       << applier->output();
@@ -771,6 +771,38 @@ TEST(Executor, FilteredBackfillReadsTheTableOnceNotOncePerBatch) {
   // rows_done counts updated rows; the cursor passed every row, batch by batch.
   EXPECT_EQ(query_value(url, "SELECT rows_done || ' ' || batches FROM seam.backfill_progress"),
             std::to_string(rows / 2) + " " + std::to_string(rows / 2000));
+}
+
+// The applier's session is terminated mid-backfill: a clear message naming
+// the step, its own exit code, and the same command resumes exactly once.
+TEST(Executor, TerminatedApplierSessionExitsClearlyAndTheSameApplyResumes) {
+  std::string url = seam::test::fresh_database("terminated");
+  seam::test::setup_backfill_db(url, 20000, 10);
+  std::string plan = write_plan(expand_plan(seam::test::live_fingerprint(url)));
+  auto applier = start(SEAM_BINARY, {"apply", plan, "--db", url, "--batch-size", "100",
+                                     "--max-rows-per-second", "4000"});
+  ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
+                       [](const std::string& v) { return !v.empty() && std::stoll(v) >= 500; }))
+      << applier->output();
+  EXPECT_EQ(query_value(url,
+                        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                        "pg_stat_activity WHERE application_name = 'seam apply') x"),
+            "1");
+  EXPECT_EQ(applier->wait(), 74) << applier->output();
+  std::string out = applier->output();
+  std::cout << out.substr(out.rfind("seam: lost") == std::string::npos ? 0
+                                                                       : out.rfind("seam: lost"));
+  EXPECT_NE(out.find("seam: lost the connection to "), std::string::npos) << out;
+  EXPECT_NE(out.find(" during step backfill-006-t-v-new ("), std::string::npos) << out;
+  EXPECT_NE(out.find("run the same `seam apply` again to resume"), std::string::npos) << out;
+  EXPECT_LT(rows_done(url), 20000);
+  // Running it again resumes the same job from the ledger's cursor, at once (the lease was given
+  // back).
+  auto r = seam_cli({"apply", plan, "--db", url});
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("resuming job 1"), std::string::npos) << r.output;
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM t WHERE v_new IS DISTINCT FROM v"), "0");
+  EXPECT_EQ(query_value(url, "SELECT count(*) FROM seam.jobs"), "1");
 }
 
 TEST(Executor, StoppedApplierIsFencedAfterTakeover) {
