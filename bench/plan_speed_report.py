@@ -77,7 +77,10 @@ def main():
              "own CPU and memory are counted for neither tool. Medians of "
              f"{meta.get('repeat')} runs below {int(meta.get('large', 0)):,} tables and of "
              f"{meta.get('repeat_large')} from there on, after one untimed `seam plan` per size. "
-             "Ratios are migra / seam: above 1, seam is faster or smaller.")
+             "Ratios are migra / seam: above 1, seam is faster or smaller. "
+             + (f"migra ran with node's heap limit raised to {int(meta['migra_heap']):,} MB "
+                "(`NODE_OPTIONS=--max-old-space-size`)." if meta.get("migra_heap", "0") != "0"
+                else "migra ran with node's default heap limit."))
     L.append("")
     L.append("| | |")
     L.append("|---|---|")

@@ -13,7 +13,9 @@
 # Options: --tables N,N (default 100,1000,5000,10000), --repeat R (runs per
 # tool for sizes up to --large, default 3), --large N (default 5000: from this
 # size on, --repeat-large runs, default 1), --migra-timeout S (default 3600;
-# a run over it is reported as such), --seed S, --out FILE, --keep.
+# a run over it is reported as such), --migra-heap-mb MB (node's heap limit
+# for migra, default 16384: with node's default of about 4 GB migra runs out
+# of memory at 10,000 tables; 0 = node's default), --seed S, --out FILE, --keep.
 # Installs migra (scripts/install-bench-tools.sh), builds seam and
 # seam_bench_gen into build-bench/ (SEAM_BENCH_BUILD_DIR), starts its own
 # embedded PostgreSQL 15 with `seam dev`. Needs /usr/bin/time (Debian `time`).
@@ -22,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-tables="100 1000 5000 10000" repeat=3 large=5000 repeat_large=1 migra_timeout=3600 seed=1 out="" keep=0
+tables="100 1000 5000 10000" repeat=3 large=5000 repeat_large=1 migra_timeout=3600 migra_heap=16384 seed=1 out="" keep=0
 cmdline="bash scripts/bench-plan-speed.sh $*"
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -31,14 +33,15 @@ while [[ $# -gt 0 ]]; do
     --large) large=$2; shift 2 ;;
     --repeat-large) repeat_large=$2; shift 2 ;;
     --migra-timeout) migra_timeout=$2; shift 2 ;;
+    --migra-heap-mb) migra_heap=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "bench-plan-speed: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-for n in $tables $repeat $large $repeat_large $migra_timeout $seed; do
+for n in $tables $repeat $large $repeat_large $migra_timeout $migra_heap $seed; do
   [[ $n =~ ^[0-9]+$ ]] || { echo "bench-plan-speed: '$n' is not a non-negative integer" >&2; exit 2; }
 done
 out=${out:-bench/results/plan-speed.md}
@@ -100,6 +103,11 @@ measure() {
   /usr/bin/time -f '%e %U %S %M' -o "$work/time.out" timeout "$limit" "$@" || rc=$?
   echo "$name $(tail -n 1 "$work/time.out") $rc" >>"$work/samples"
 }
+
+if [[ $migra_heap != 0 ]]; then
+  export NODE_OPTIONS="--max-old-space-size=$migra_heap"
+fi
+echo "migra_heap=$migra_heap" >>"$work/meta"
 
 # Runs once first, untimed: node's modules and seam's binary into the page cache.
 "$migra" --help >/dev/null 2>&1 || true
