@@ -374,8 +374,8 @@ TEST(Executor, PauseAndResumeTakeEffectWithinOneBatch) {
   std::string url = seam::test::fresh_database("pause");
   seam::test::setup_backfill_db(url, 50000, 10);
   std::string fp = seam::test::live_fingerprint(url);
-  auto applier = start(EXECUTOR_DRIVER, {"backfill", url, fp, "--batch-size", "200",
-                                         "--max-rows-per-second", "4000"});
+  auto applier = start(EXECUTOR_DRIVER,
+                       {"backfill", url, fp, "--batch-size", "200", "--rows-per-second", "4000"});
   ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
                        [](const std::string& v) { return !v.empty() && std::stoll(v) >= 1000; }))
       << applier->output();

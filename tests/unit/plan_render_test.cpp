@@ -71,8 +71,9 @@ TEST(PlanJson, StructureMatchesThePlan) {
   // Every key is present on every step, checkpoints included.
   auto cp = n["phases"][3]["steps"][0];
   EXPECT_EQ(cp["kind"].as<std::string>(), "checkpoint");
-  for (const char* k : {"id", "kind", "op", "change", "sql", "transactional", "locks", "rewrite",
-                        "scan", "hazards", "depends_on", "backfill", "on_failure", "message"})
+  for (const char* k :
+       {"id", "kind", "op", "change", "sql", "transactional", "locks", "rewrite", "scan", "hazards",
+        "depends_on", "backfill", "on_failure", "on_failure_if", "message"})
     EXPECT_TRUE(cp[k].IsDefined()) << k;
   EXPECT_EQ(cp["message"].as<std::string>(), p.steps[4].message);
 }

@@ -48,6 +48,7 @@ Plan plan_with_everywhere(const std::string& s) {
     st.change = s;
     if (st.kind == StepKind::Sql) st.sql = s;
     st.on_failure = s;
+    st.on_failure_if = s;
     st.message = s;
     st.depends_on = {s, "plain"};
     for (auto& l : st.locks) l.mode = s, l.table = s;
@@ -391,7 +392,7 @@ TEST(PlanYaml, ErrorsNameOriginLineColumnAndKey) {
             "plans/p.yaml:" + std::to_string(ln) +
                 ":9: phases[0].steps[0].rewritten: unknown key (expected one of: id, kind, op, "
                 "change, sql, transactional, locks, rewrite, scan, hazards, depends_on, backfill, "
-                "on_failure, message)");
+                "on_failure, on_failure_if, message)");
   y = edited("        scan: true\n", "        scan: maybe\n");
   EXPECT_EQ(parse_error(y),
             "plans/p.yaml:" + std::to_string(line_of(y, "scan: maybe")) +
