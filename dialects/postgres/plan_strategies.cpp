@@ -1528,9 +1528,9 @@ class Planner {
     annotate(d2, "create_trigger", t, {"SHARE ROW EXCLUSIVE"});
     size_t i2 = push(std::move(d2), i1);
     size_t prev =
-        backfill(ci, t, {{shadow, expr}},
-                 quote_ident(col) + " IS NOT NULL AND " + quote_ident(shadow) + " IS NULL",
-                 "backfill " + shadow, i2);
+        // Every row whose shadow is still empty: a `-- seam:using` expression
+        // may give a value for a NULL source (coalesce), as the trigger does.
+        backfill(ci, t, {{shadow, expr}}, quote_ident(shadow) + " IS NULL", "backfill " + shadow, i2);
     // Indexes on the shadow, built concurrently after the backfill.
     std::vector<std::pair<schema::Index, schema::Index>>
         rebuilt;  // (old, copy under a temporary name)
