@@ -94,6 +94,10 @@ void Runner::run_backfill(const Step& s) {
   }
   int64_t batch = bf.batch_size > 0 && !o_.batch_size ? bf.batch_size : lim_.batch_size;
   auto t_start = Clock::now();
+  // Rate limit as a token bucket holding at most one batch: `pace` is when the
+  // rows done so far may have finished. After a stall (lock wait, lag pause,
+  // slow network) it restarts from now instead of bursting to catch up.
+  auto pace = t_start;
   int64_t rows_session = 0;
   int retries = 0;
   bool lag_paused = false;
@@ -222,11 +226,10 @@ void Runner::run_backfill(const Step& s) {
                                   1000000);
     }
     if (lim_.rows_per_second > 0) {
-      // Hold the average since this step (re)started at the limit.
-      auto due =
-          t_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                        static_cast<double>(rows_session) / lim_.rows_per_second));
-      std::this_thread::sleep_until(due);
+      auto cost = std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(static_cast<double>(updated) / lim_.rows_per_second));
+      pace = std::max(pace, t1 - cost) + cost;
+      std::this_thread::sleep_until(pace);
     }
     if (lim_.sleep_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(lim_.sleep_ms));
   }

@@ -869,6 +869,38 @@ TEST(Executor, RowsPerSecondThrottleHoldsOverTwentySeconds) {
   EXPECT_LE(measured, rate * 1.1);
 }
 
+// After a stall (here: a 1.5 s table lock a batch waits behind, shorter than
+// the 2 s lock_timeout, so no retry restarts the step) the rate limit must not
+// be "caught up" by a burst: the backfill resumes at the limit.
+TEST(Executor, RowsPerSecondThrottleDoesNotBurstAfterAStall) {
+  std::string url = seam::test::fresh_database("throttle_burst");
+  seam::test::setup_backfill_db(url, 40000, 10);
+  std::string fp = seam::test::live_fingerprint(url);
+  const double rate = 1000;
+  auto applier = start(EXECUTOR_DRIVER,
+                       {"backfill", url, fp, "--batch-size", "100", "--rows-per-second", "1000"});
+  ASSERT_TRUE(wait_for(url, "SELECT coalesce(max(rows_done), 0) FROM seam.backfill_progress",
+                       [](const std::string& v) { return !v.empty() && std::stoll(v) >= 500; }))
+      << applier->output();
+  {
+    pqxx::connection blocker(url);
+    pqxx::work tx(blocker);
+    tx.exec("LOCK TABLE t IN SHARE MODE");  // UPDATEs wait; the backfill stalls
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    tx.commit();
+  }
+  int64_t r0 = rows_done(url);
+  auto t0 = Clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  int64_t r1 = rows_done(url);
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::cout << "after the stall: " << (r1 - r0) << " rows in " << secs << " s (limit " << rate << "/s)\n";
+  // At most the limit plus one batch of credit; a catch-up burst would be
+  // thousands of rows over.
+  EXPECT_LE(static_cast<double>(r1 - r0), rate * 1.1 * secs + 100) << applier->output();
+  EXPECT_GT(r1, r0) << "the backfill did not continue after the stall";
+}
+
 }  // namespace
 
 namespace {
