@@ -10,6 +10,7 @@
 // files.
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -29,12 +30,18 @@ namespace {
 namespace fs = std::filesystem;
 using seam::schema::Catalog;
 
-// Directories under examples/ that hold a desired-state schema: any with .sql
-// files, except examples/ci (CI configuration, not a schema).
+// Directories under examples/ that hold a PostgreSQL desired-state schema: any
+// with .sql files, except examples/ci (CI configuration, not a schema) and
+// those whose DIALECT file names another dialect (examples/tidb-shop: MySQL).
 std::vector<fs::path> example_schemas() {
   std::vector<fs::path> out;
   for (const auto& e : fs::directory_iterator(fs::path(SEAM_SOURCE_DIR) / "examples")) {
     if (!e.is_directory() || e.path().filename() == "ci") continue;
+    if (std::ifstream d{e.path() / "DIALECT"}) {
+      std::string dialect;
+      d >> dialect;
+      if (dialect != "postgres") continue;
+    }
     bool has_sql = false;
     for (const auto& f : fs::recursive_directory_iterator(e.path()))
       if (f.is_regular_file() && f.path().extension() == ".sql") has_sql = true;
