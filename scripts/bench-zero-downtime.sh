@@ -57,7 +57,7 @@ while [[ $# -gt 0 ]]; do
     --no-staging) staging=0; shift ;;
     --keep) keep=1; shift ;;
     --quick) quick=1 rows=20000 flat="" idle=10 warm=2 cool=2 throttle=5000; shift ;;
-    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "bench-zero-downtime: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
