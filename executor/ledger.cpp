@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <pqxx/transaction>
 
+#include "planner/plan_render.hpp"
 #include "schema/canon.hpp"
 
 namespace seam::executor {
@@ -282,36 +283,6 @@ void add_event(pqxx::transaction_base& tx, const Ledger& l, int64_t job, const s
                  job, step, kind, detail_json.empty() ? std::string("{}") : detail_json);
 }
 
-std::string json_str(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char ch : s) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (ch < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", ch);
-          out += buf;
-        } else {
-          out += static_cast<char>(ch);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string json_str(const std::string& s) { return planner::json_quote(s); }
 
 }  // namespace seam::executor

@@ -100,7 +100,7 @@ std::string read_plan_text(pqxx::transaction_base& tx, const Ledger& l, int64_t 
 void add_event(pqxx::transaction_base& tx, const Ledger& l, int64_t job, const std::string& step,
                const std::string& kind, const std::string& detail_json);
 
-// A JSON string literal (for event details built in C++).
+// A JSON string literal (for event details built in C++): planner::json_quote.
 std::string json_str(const std::string& s);
 
 }  // namespace seam::executor

@@ -17,6 +17,7 @@
 #include "dialects/postgres/spawn.hpp"
 #include "schema/compare.hpp"
 #include "schema/sql_file.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/pg_fixture.hpp"
 
 namespace {
@@ -37,12 +38,7 @@ fs::path temp_path(const std::string& name) {
          ("seam_cli_" + std::to_string(::getpid()) + "_" + std::to_string(++n) + "_" + name);
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using seam::test::slurp;
 
 // Runs seam with `args`, stdout and stderr captured separately.
 SeamRun seam_run(const std::vector<std::string>& args) {

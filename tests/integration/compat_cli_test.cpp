@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/files.hpp"
 #include "compat-matrix/matrix.hpp"
 #include "dialects/postgres/spawn.hpp"
 
@@ -24,12 +25,7 @@ struct SeamRun {
   std::string out, err;
 };
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using seam::test::slurp;
 
 SeamRun seam(const std::vector<std::string>& args) {
   static int n = 0;

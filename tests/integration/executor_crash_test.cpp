@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include "tests/support/files.hpp"
 #include "dialects/postgres/spawn.hpp"
 #include "executor/control.hpp"
 #include "tests/integration/executor_plans.hpp"
@@ -27,12 +28,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using seam::test::slurp;
 
 struct Driver {
   pid_t pid = -1;

@@ -19,6 +19,7 @@
 #include "planner/plan_yaml.hpp"
 #include "schema/compare.hpp"
 #include "schema/load.hpp"
+#include "tests/support/cases.hpp"
 #include "tests/support/pg_fixture.hpp"
 #include "tests/support/plan_input.hpp"
 
@@ -27,21 +28,9 @@ using namespace seam;
 
 namespace {
 
-std::vector<std::string> case_names() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(SEAM_TEST_CASES_DIR))
-    if (e.is_directory() && fs::exists(e.path() / "from.sql") && fs::exists(e.path() / "to.sql"))
-      out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using seam::test::case_names;
+using seam::test::columns_by_name;
 
-schema::Catalog columns_by_name(schema::Catalog c) {
-  for (auto& [n, t] : c.tables)
-    std::sort(t.columns.begin(), t.columns.end(),
-              [](const auto& a, const auto& b) { return a.name < b.name; });
-  return c;
-}
 
 class ExecutorGolden : public ::testing::TestWithParam<std::string> {};
 

@@ -25,6 +25,7 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include "tests/support/files.hpp"
 #include "dialects/postgres/spawn.hpp"
 #include "executor/rollback.hpp"
 #include "planner/plan_yaml.hpp"
@@ -38,12 +39,7 @@ using seam::test::query_value;
 using seam::test::run_sql;
 using Clock = std::chrono::steady_clock;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using seam::test::slurp;
 
 fs::path temp_path(const std::string& name) {
   static int n = 0;

@@ -43,6 +43,7 @@
 #include "planner/plan_yaml.hpp"
 #include "schema/compare.hpp"
 #include "schema/load.hpp"
+#include "tests/support/cases.hpp"
 #include "tests/support/pg_fixture.hpp"
 #include "tests/support/plan_check.hpp"
 #include "tests/support/plan_input.hpp"
@@ -53,15 +54,7 @@ using namespace seam;
 
 namespace {
 
-std::vector<std::string> case_names() {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(SEAM_TEST_CASES_DIR))
-    if (e.is_directory() && fs::exists(e.path() / "from.sql") && fs::exists(e.path() / "to.sql"))
-      out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
+using seam::test::case_names;
 std::string read(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;

@@ -17,6 +17,7 @@
 #include "planner/plan_yaml.hpp"
 #include "schema/compare.hpp"
 #include "schema/load.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/pg_fixture.hpp"
 #include "tests/support/plan_runner.hpp"
 
@@ -36,12 +37,7 @@ fs::path temp(const std::string& name) {
          ("seam_plan_cli_" + std::to_string(::getpid()) + "_" + std::to_string(++n) + "_" + name);
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using seam::test::slurp;
 
 SeamRun seam_run(const std::vector<std::string>& args) {
   fs::path out = temp("stdout"), err = temp("stderr");

@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "dialects/postgres/spawn.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/pg_fixture.hpp"
 
 namespace {
@@ -34,12 +35,7 @@ fs::path work_dir(const std::string& name) {
   return d;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using seam::test::slurp;
 
 seam::pg::Captured seam_cli(const std::vector<std::string>& args) {
   std::vector<std::string> argv{SEAM_BINARY};

@@ -26,6 +26,7 @@
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/spawn.hpp"
 #include "planner/plan_yaml.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/pg_fixture.hpp"
 #include "tests/support/staging.hpp"
 
@@ -61,12 +62,7 @@ std::string schema_sql(bool desired) {
   return s;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using seam::test::slurp;
 
 seam::pg::Captured seam_cli(const std::vector<std::string>& args) {
   std::vector<std::string> argv{SEAM_BINARY};

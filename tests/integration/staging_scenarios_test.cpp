@@ -37,6 +37,7 @@
 
 #include "dialects/postgres/spawn.hpp"
 #include "planner/plan_yaml.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/pg_fixture.hpp"
 #include "tests/support/staging.hpp"
 #include "tests/support/tcp_proxy.hpp"
@@ -77,12 +78,7 @@ double now_s() {
   return seam::test::epoch_now();
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using seam::test::slurp;
 
 seam::pg::Captured seam_cli(const std::vector<std::string>& args) {
   std::vector<std::string> argv{SEAM_BINARY};

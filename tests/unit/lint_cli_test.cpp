@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "planner/plan_yaml.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/sample_plans.hpp"
 
 namespace {
@@ -25,12 +26,7 @@ struct SeamRun {
   std::string out, err;
 };
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using seam::test::slurp;
 
 class LintCli : public testing::Test {
  protected:
