@@ -24,6 +24,7 @@ void register_inspect(CLI::App& app);
 void register_diff(CLI::App& app);
 void register_plan(CLI::App& app);
 void register_compat(CLI::App& app);
+void register_compat_verify(CLI::App& compat);  // `seam compat verify`, under compat
 void register_lint(CLI::App& app);
 void register_apply(CLI::App& app);
 void register_jobs(CLI::App& app);

@@ -3,6 +3,7 @@
 // runbooks - what each operation locks, whether it rewrites or scans the
 // table, whether it may run in a transaction, and the online strategy seam
 // plans for it - optionally only the entries that cover one server version.
+// `seam compat verify` (cmd/compat_verify.cpp) measures it on a server.
 #include <iostream>
 #include <optional>
 
@@ -51,7 +52,11 @@ void register_compat(CLI::App& app) {
   sub->add_option("--format", args->format, "md (a Markdown table) or yaml")
       ->check(CLI::IsMember({"md", "yaml"}))
       ->capture_default_str();
-  sub->callback([args] { run_compat(*args); });
+  register_compat_verify(*sub);
+  sub->callback([args, sub] {
+    if (sub->got_subcommand("verify")) return;  // `seam compat verify` ran instead
+    run_compat(*args);
+  });
 }
 
 }  // namespace seam::cmd

@@ -1,5 +1,6 @@
 // `seam plan --db URL --schema PATH [--dev-url URL] [--format yaml|json|md|sql]
-// [--out FILE] [--server-version V] [--config seam.yaml] [--exit-code]`:
+// [--out FILE] [--server-version V] [--config seam.yaml] [--matrix-override FILE]
+// [--exit-code]`:
 // the zero-downtime plan that takes the live database to the desired state
 // (dialects/postgres/plan.hpp, docs/planner.md). The live catalog, the
 // server's version and the tables' statistics come from the connection;
@@ -14,6 +15,7 @@
 #include "cmd/commands.hpp"
 #include "cmd/desired.hpp"
 #include "compat-matrix/matrix.hpp"
+#include "compat-matrix/override.hpp"
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/fingerprint.hpp"
 #include "dialects/postgres/inspect.hpp"
@@ -29,7 +31,8 @@ namespace seam::cmd {
 namespace {
 
 struct PlanArgs {
-  std::string db, schema_path, dev_url, format = "yaml", out, server_version, config;
+  std::string db, schema_path, dev_url, format = "yaml", out, server_version, config,
+                                        matrix_override;
   bool exit_code = false;
   bool quiet_warnings = false;
 };
@@ -52,9 +55,15 @@ int run_plan(const PlanArgs& a) {
   pg::PlanInput in;
   in.version = compat::Version::parse(
       a.server_version.empty() ? std::to_string(conn->server_version()) : a.server_version);
-  in.matrix = &compat::builtin("postgres");
   in.stats = pg::table_stats(*conn);
-  if (!a.config.empty()) in.throttle = planner::load_config(a.config).throttle;
+  std::string matrix_override = a.matrix_override;  // the flag wins over seam.yaml's key
+  if (!a.config.empty()) {
+    planner::Config config = planner::load_config(a.config);
+    in.throttle = config.throttle;
+    if (matrix_override.empty()) matrix_override = config.compat_override;
+  }
+  const compat::Matrix matrix = compat::with_override(compat::builtin("postgres"), matrix_override);
+  in.matrix = &matrix;
   in.seam_version = SEAM_VERSION;
   in.source_fingerprint = pg::catalog_fingerprint(live);
   in.desired_fingerprint = pg::catalog_fingerprint(desired);
@@ -96,6 +105,9 @@ void register_plan(CLI::App& app) {
       "--server-version", args->server_version,
       "Plan for this PostgreSQL version (\"16\", \"14.4\") instead of the connected server's");
   sub->add_option("--config", args->config, "seam.yaml whose throttle defaults go into the plan");
+  sub->add_option("--matrix-override", args->matrix_override,
+                  "Compatibility-matrix override (e.g. from seam compat verify --write-override) "
+                  "layered over the built-in matrix; default: compat_override in --config");
   sub->add_flag("--exit-code", args->exit_code, "Exit 2 when the plan has steps");
   sub->add_flag("--no-warnings", args->quiet_warnings,
                 "Do not print warnings and hazard counts on stderr");

@@ -108,6 +108,8 @@ std::vector<std::string> builtin_dialects();
 // Runbook renderings: a Markdown table or the YAML itself, optionally limited
 // to the entries covering one version.
 std::string render_markdown(const Matrix& m, const std::optional<Version>& v);
-std::string render_yaml(const Matrix& m, const std::optional<Version>& v);
+// explicit_verified writes `verified: true` too (override files say what was measured).
+std::string render_yaml(const Matrix& m, const std::optional<Version>& v,
+                        bool explicit_verified = false);
 
 }  // namespace seam::compat

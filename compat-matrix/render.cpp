@@ -68,7 +68,7 @@ std::string render_markdown(const Matrix& m, const std::optional<Version>& v) {
   return o.str();
 }
 
-std::string render_yaml(const Matrix& m, const std::optional<Version>& v) {
+std::string render_yaml(const Matrix& m, const std::optional<Version>& v, bool explicit_verified) {
   YAML::Emitter y;
   auto text = [&y](const std::string& s) {
     if (s.find('\n') != std::string::npos)
@@ -95,7 +95,8 @@ std::string render_yaml(const Matrix& m, const std::optional<Version>& v) {
       text(e->notes);
     }
     y << YAML::Key << "source" << YAML::Value << e->source;
-    if (!e->verified) y << YAML::Key << "verified" << YAML::Value << false;
+    if (!e->verified || explicit_verified)
+      y << YAML::Key << "verified" << YAML::Value << e->verified;
     if (!e->probe.statement.empty()) {
       const Probe& p = e->probe;
       y << YAML::Key << "probe" << YAML::Value << YAML::BeginMap;

@@ -3,6 +3,7 @@
 #include "planner/config.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -179,10 +180,16 @@ Config config_from_yaml(const std::string& text, const std::string& origin) {
   At root = yamlio::load(text, origin);
   Config c;
   if (root.is_null()) return c;  // an empty file: the defaults
-  root.check_keys({"policy", "throttle", "environments"});
+  root.check_keys({"policy", "throttle", "environments", "compat_override"});
   if (root.has("policy")) c.policy = read_policy(root.key("policy"));
   if (root.has("throttle") && !root.key("throttle").is_null())
     c.throttle = yamlio::read_throttle(root.key("throttle"), Throttle{});
+  if (root.has("compat_override")) {
+    c.compat_override = root.key("compat_override").str();
+    if (c.compat_override.empty())
+      root.key("compat_override")
+          .fail("empty; give the path of a matrix override file, relative to this file");
+  }
   if (root.has("environments") && !root.key("environments").is_null()) {
     At envs = root.key("environments");
     envs.expect_map();
@@ -209,7 +216,12 @@ Config load_config(const std::string& path) {
   if (!in) throw InputError(path + ": cannot read the configuration file");
   std::stringstream ss;
   ss << in.rdbuf();
-  return config_from_yaml(ss.str(), path);
+  Config c = config_from_yaml(ss.str(), path);
+  // compat_override is relative to seam.yaml, wherever seam runs from.
+  if (!c.compat_override.empty() && std::filesystem::path(c.compat_override).is_relative())
+    c.compat_override =
+        (std::filesystem::path(path).parent_path() / c.compat_override).lexically_normal().string();
+  return c;
 }
 
 std::string resolve_db_url(const Environment& env,

@@ -7,6 +7,8 @@
 //     allow:
 //       - {step: contract-001-drop-column-users-legacy, hazard: data-loss, reason: "..."}
 //   throttle: {batch_size: 5000, lock_timeout_ms: 3000, ...}   # planner::Throttle defaults
+//   compat_override: compat/verified.yaml   # a matrix override (compat-matrix/override.hpp),
+//                                           # relative to seam.yaml; `seam plan` layers it
 //   environments:
 //     production:
 //       db: ${PROD_DATABASE_URL}     # a reference, resolved from the environment at run time
@@ -43,7 +45,10 @@ struct Environment {
 struct Config {
   Policy policy = Policy::defaults();
   Throttle throttle;
-  std::vector<Environment> environments;                          // in file order
+  std::vector<Environment> environments;  // in file order
+  // `compat_override:` as written by config_from_yaml; load_config resolves a
+  // relative path against the directory of seam.yaml. "" = none.
+  std::string compat_override;
   const Environment* environment(const std::string& name) const;  // nullptr if absent
   bool operator==(const Config&) const = default;
 };

@@ -21,6 +21,7 @@
 #include <pqxx/pqxx>
 
 #include "dialects/postgres/conn.hpp"
+#include "schema/canon.hpp"
 
 namespace seam::pg {
 
@@ -122,6 +123,19 @@ bool rejected_in_transaction(const pqxx::sql_error& e) {
   return e.sqlstate() == "25001";
 }
 
+// A connection of the probe: with a scratch schema, search_path points there
+// for the whole session (setup, statement, hold and the observer's
+// to_regclass lookups all resolve the probe's unqualified names in it).
+std::unique_ptr<pqxx::connection> probe_connection(const std::string& url,
+                                                   const ProbeOptions& opts) {
+  auto c = connect(url);
+  if (!opts.schema.empty()) {
+    pqxx::nontransaction n(*c);
+    n.exec("SET search_path TO " + schema::quote_ident(opts.schema));
+  }
+  return c;
+}
+
 }  // namespace
 
 std::string lock_name_from_pg_locks(const std::string& mode) {
@@ -139,7 +153,8 @@ std::string lock_name_from_pg_locks(const std::string& mode) {
   return it == m.end() ? "" : it->second;
 }
 
-ProbeObservation run_probe(const std::string& url, const compat::Entry& e) {
+ProbeObservation run_probe(const std::string& url, const compat::Entry& e,
+                           const ProbeOptions& opts) {
   const compat::Probe& p = e.probe;
   const std::string op = e.op + " (" + e.versions() + ")";
   if (p.statement.empty()) throw std::runtime_error("probe " + op + ": the entry has no probe");
@@ -147,11 +162,11 @@ ProbeObservation run_probe(const std::string& url, const compat::Entry& e) {
   o.table.name = p.table;
   o.other.name = p.other_table;
 
-  auto b = connect(url);
+  auto b = probe_connection(url, opts);
   o.server = compat::Version::parse(value(*b, "SHOW server_version_num"));
 
   {
-    auto s = connect(url);
+    auto s = probe_connection(url, opts);
     try {
       if (!p.setup.empty()) value(*s, p.setup);
       value(*s, std::string("CREATE TABLE ") + kMarker + " (x int)");
@@ -167,7 +182,7 @@ ProbeObservation run_probe(const std::string& url, const compat::Entry& e) {
   const std::string file_t = relfilenode(*b, oid_t), file_o = relfilenode(*b, oid_o);
   const long scans_t = seq_scans(*b, oid_t), scans_o = seq_scans(*b, oid_o);
 
-  auto a = connect(url);
+  auto a = probe_connection(url, opts);
   const int pid = std::stoi(value(*a, "SELECT pg_backend_pid()"));
   std::map<std::string, HeldLock> locks;
 
@@ -210,7 +225,7 @@ ProbeObservation run_probe(const std::string& url, const compat::Entry& e) {
     if (p.hold.empty())
       throw std::runtime_error("probe " + op +
                                ": a non-transactional statement needs a \"hold\" to be observed");
-    auto c = connect(url);
+    auto c = probe_connection(url, opts);
     auto hold = std::make_unique<pqxx::transaction<pqxx::repeatable_read>>(*c);
     hold->exec(p.hold);
     std::exception_ptr failure;

@@ -5,10 +5,13 @@
 // whether the table's relfilenode changed (rewrite), whether its sequential
 // scan counter moved (scan), and whether the statement may run inside BEGIN.
 // compare() lists where the matrix says otherwise. Used by
-// tests/integration/compat_matrix_test.cpp on every installed major, and meant
-// for a later `seam compat verify --db URL`.
+// tests/integration/compat_matrix_test.cpp on every installed major (each
+// probe in a fresh database) and by `seam compat verify --db URL` (each probe
+// in a scratch schema of the user's database: managed services often refuse
+// CREATE DATABASE).
 //
 //   auto obs = seam::pg::run_probe(scratch_db_url, entry);
+//   auto obs2 = seam::pg::run_probe(url, entry, {.schema = "seam_verify_x"});
 //   for (const auto& d : seam::pg::compare(entry, obs)) std::cerr << d << "\n";
 #pragma once
 
@@ -39,12 +42,20 @@ struct ProbeObservation {
   std::string lock_moment;
 };
 
-// Runs e.probe against `url`, a database the probe may fill (its setup creates
-// tables; use an empty scratch database). Throws std::runtime_error naming the
-// op when the probe cannot run (no probe, setup fails, the statement fails, a
+struct ProbeOptions {
+  // Empty: the probe fills the database's default schema (use an empty scratch
+  // database). Otherwise an existing, empty schema: every connection of the
+  // probe sets search_path to it, so setup and statement create their objects
+  // there and the probe's unqualified names resolve there.
+  std::string schema;
+};
+
+// Runs e.probe against `url`. Throws std::runtime_error naming the op when the
+// probe cannot run (no probe, setup fails, the statement fails, a
 // non-transactional statement never waits for its hold so its locks cannot be
 // seen).
-ProbeObservation run_probe(const std::string& url, const compat::Entry& e);
+ProbeObservation run_probe(const std::string& url, const compat::Entry& e,
+                           const ProbeOptions& opts = {});
 
 // Where `e` disagrees with `o` (lock, other_lock, rewrite, scan,
 // transactional), one sentence each; empty when they agree.

@@ -268,11 +268,19 @@ class Planner {
     d.rank = pieces.empty() ? 0 : pieces.front().rank;
     d.name = tie_name(ch);
     d.objects.push_back(object_of(ch));
-    if (!op.empty() && !entry(op))
+    // No entry, or one taken from documentation without a measurement
+    // (`verified: false`, e.g. in a matrix override): either way unverified.
+    if (const compat::Entry* e = entry(op); !op.empty() && !e)
       d.step.hazards.push_back({HazardType::DialectUnverified,
                                 "The compatibility matrix has no measured entry for " + op +
                                     " on PostgreSQL " + in_.version.str() +
                                     "; the lock and rewrite shown are seam's assumption."});
+    else if (e && !e->verified)
+      d.step.hazards.push_back({HazardType::DialectUnverified,
+                                "The compatibility matrix entry for " + op + " on PostgreSQL " +
+                                    in_.version.str() + " (" + e->versions() +
+                                    ") is not verified (source: " + e->source +
+                                    "); the lock and rewrite shown are not measured."});
     return d;
   }
   size_t push(Draft d, size_t after = npos) {
