@@ -135,6 +135,31 @@ std::string batch_update(const Backfill& b, const Throttle& t) {
          std::to_string(b.batch_size ? b.batch_size : t.batch_size) + ");\n";
 }
 
+// A TiDB plan's batch (MySQL dialect): backtick quoting, tables by name only,
+// and batches of primary-key ranges - the two statements
+// dialects/mysql/tidb_backfill.hpp runs, <batch end> being what the first returns.
+std::string bq(const std::string& s) {
+  std::string out = "`";
+  for (char c : s) out += c == '`' ? std::string("``") : std::string(1, c);
+  return out + "`";
+}
+std::string batch_update_tidb(const Backfill& b, const Throttle& t) {
+  auto dot = b.table.find('.');
+  std::string table = bq(dot == std::string::npos ? b.table : b.table.substr(dot + 1));
+  std::string list, set;
+  for (const auto& k : b.key) list += (list.empty() ? "" : ", ") + bq(k);
+  std::string keys = b.key.size() == 1 ? list : "(" + list + ")";
+  for (const auto& a : b.set) set += (set.empty() ? "" : ", ") + bq(a.column) + " = " + a.expression;
+  int64_t n = b.batch_size ? b.batch_size : t.batch_size;
+  return "SELECT " + list + " FROM " + table + " WHERE " + keys + " > <cursor> ORDER BY " + list +
+         " LIMIT 1 OFFSET " + std::to_string(n > 0 ? n - 1 : 0) + ";\nUPDATE " + table + " SET " +
+         set + " WHERE " + keys + " > <cursor> AND " + keys + " <= <batch end>" +
+         (b.where.empty() ? "" : " AND (" + b.where + ")") + ";\n";
+}
+std::string batch_preview(const Backfill& b, const Plan& p) {
+  return p.dialect == "tidb" ? batch_update_tidb(b, p.throttle) : batch_update(b, p.throttle);
+}
+
 // --- JSON -------------------------------------------------------------------
 
 struct Json {
@@ -521,7 +546,7 @@ std::string to_markdown(const Plan& p) {
             b.batch_size ? grouped(b.batch_size) : grouped(p.throttle.batch_size) + " (throttle)";
         o += "Backfill of " + md_code(b.table) + ", about " + grouped(b.est_rows) +
              " rows, in batches of " + batch + " by key " + md_code(key_list(b.key)) + ":\n\n";
-        o += md_fence("sql", batch_update(b, p.throttle)) + "\n";
+        o += md_fence("sql", batch_preview(b, p)) + "\n";
       }
       if (!s.sql.empty()) o += md_fence("sql", s.sql) + "\n";
       if (!s.on_failure.empty()) o += "On failure:\n\n" + md_fence("sql", s.on_failure) + "\n";
@@ -586,7 +611,7 @@ std::string to_sql(const Plan& p) {
         comment(o, "-- ",
                 "backfill " + b.table + " (~" + std::to_string(b.est_rows) +
                     " rows) in batches of " + batch + ", each its own transaction, in key order:");
-        comment(o, "--   ", batch_update(b, p.throttle));
+        comment(o, "--   ", batch_preview(b, p));
       }
       if (!s.sql.empty()) {
         o += s.sql;

@@ -185,8 +185,10 @@ void DevServer::start(const DevServerOptions& opts) {
                              "; end of " + install_log.string() + ":\n" +
                              file_tail(install_log, 40));
 
-  // Durability off (the server is deleted at exit); utf8mb4, UTC and TiDB's
-  // default sql_mode so that what loads here is what TiDB would accept.
+  // Durability off (the server is deleted at exit); utf8mb4 with TiDB's
+  // default collation (utf8mb4_bin: a column that names none compares equal to
+  // the same column on TiDB), UTC and TiDB's default sql_mode so that what
+  // loads here is what TiDB would accept.
   std::vector<std::string> server = {
       server_bin_,
       "--no-defaults",
@@ -202,7 +204,7 @@ void DevServer::start(const DevServerOptions& opts) {
       "--innodb-doublewrite=0",
       "--innodb-use-native-aio=0",
       "--character-set-server=utf8mb4",
-      "--collation-server=utf8mb4_general_ci",
+      "--collation-server=utf8mb4_bin",
       "--default-time-zone=+00:00",
       "--sql-mode=ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
       "ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION",

@@ -20,12 +20,6 @@ using schema::ConstraintKind;
 using schema::Index;
 using schema::QualName;
 
-// Tables are rendered by name only: a TiDB plan runs in the database it was
-// made for (the model's schema is that database's name).
-std::string table_ref(const QualName& t) {
-  return quote_ident(t.name);
-}
-
 std::string default_sql(const std::string& e) {
   // Literals and CURRENT_TIMESTAMP are written bare; any other expression
   // needs parentheses in MySQL 8 / TiDB (MariaDB prints it without).
@@ -145,15 +139,106 @@ std::string column_definition(const Column& c) {
   return out;
 }
 
+std::optional<std::vector<std::string>> enum_members(const std::string& type) {
+  static const std::regex re(R"(^(enum|set)\((.*)\)$)");
+  std::smatch m;
+  if (!std::regex_match(type, m, re)) return std::nullopt;
+  // 'a','it''s',... as information_schema prints it: quotes doubled inside.
+  const std::string body = m[2].str();
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < body.size()) {
+    if (body[i] != '\'') return std::nullopt;
+    std::string member;
+    for (++i;; ++i) {
+      if (i >= body.size()) return std::nullopt;
+      if (body[i] == '\'' && i + 1 < body.size() && body[i + 1] == '\'') {
+        member += '\'';
+        ++i;
+      } else if (body[i] == '\'') {
+        ++i;
+        break;
+      } else {
+        member += body[i];
+      }
+    }
+    out.push_back(std::move(member));
+    if (i < body.size() && body[i] != ',') return std::nullopt;
+    if (i < body.size()) ++i;
+  }
+  return out;
+}
+
 std::string modify_column_op(const std::string& old_type, const std::string& new_type) {
   if (old_type == new_type) return "modify_column_lossless";
+  auto ea = enum_members(old_type), eb = enum_members(new_type);
+  if (ea && eb) {
+    // Members are stored by number: keeping every old one in place keeps every value.
+    bool same_kind = old_type.substr(0, 4) == new_type.substr(0, 4);
+    bool appended =
+        same_kind && eb->size() > ea->size() && std::equal(ea->begin(), ea->end(), eb->begin());
+    return appended ? "add_enum_value" : "modify_column_lossy";
+  }
   TypeParts a = parts(old_type), b = parts(new_type);
   if (!a.rest.empty() || !b.rest.empty()) return "modify_column_lossy";
   int ra = int_rank(a.base), rb = int_rank(b.base);
   if (ra && rb && a.is_unsigned == b.is_unsigned && rb >= ra) return "modify_column_lossless";
-  if ((a.base == "varchar" || a.base == "varbinary") && a.base == b.base && b.length >= a.length)
+  // CHAR(n) -> CHAR(m) as well (but not BINARY: its zero padding makes every
+  // length change a reorg in TiDB, nor CHAR <-> VARCHAR).
+  if ((a.base == "varchar" || a.base == "varbinary" || a.base == "char") && a.base == b.base &&
+      b.length >= a.length)
     return "modify_column_lossless";
   return "modify_column_lossy";
+}
+
+std::string table_ref(const QualName& t) {
+  // By name only: a TiDB plan runs in the database it was made for (the
+  // model's schema is that database's name).
+  return quote_ident(t.name);
+}
+
+std::string table_alter(const QualName& t) {
+  return "ALTER TABLE " + table_ref(t) + " ";
+}
+
+std::string create_table_sql(const schema::Table& t) {
+  std::string body;
+  for (const auto& c : t.columns) body += (body.empty() ? "\n  " : ",\n  ") + column_definition(c);
+  for (const auto& k : t.constraints) body += ",\n  " + constraint_sql(k);
+  std::string sql = "CREATE TABLE " + table_ref(t.name) + " (" + body + "\n)";
+  if (!t.comment.empty()) sql += " COMMENT = " + quote_string(t.comment);
+  return sql;
+}
+
+std::string drop_table_sql(const QualName& t) {
+  return "DROP TABLE " + table_ref(t);
+}
+
+std::string add_column_clause(const Column& c) {
+  return "ADD COLUMN " + column_definition(c);
+}
+
+std::string drop_column_clause(const std::string& column) {
+  return "DROP COLUMN " + quote_ident(column);
+}
+
+std::string modify_column_clause(const Column& c) {
+  return "MODIFY COLUMN " + column_definition(c);
+}
+
+std::string add_index_clause(const Index& ix) {
+  std::string kind = ix.method == "fulltext" ? "FULLTEXT INDEX "
+                     : ix.unique             ? "UNIQUE INDEX "
+                                             : "INDEX ";
+  return "ADD " + kind + quote_ident(index_name(ix)) + " " + elems_sql(ix.elems);
+}
+
+std::string drop_index_clause(const std::string& index) {
+  return "DROP INDEX " + quote_ident(index);
+}
+
+std::string add_constraint_clause(const Constraint& k) {
+  return "ADD " + constraint_sql(k);
 }
 
 TidbPlan render_tidb(const differ::ChangeSet& cs, const compat::Version& v) {
@@ -169,16 +254,9 @@ TidbPlan render_tidb(const differ::ChangeSet& cs, const compat::Version& v) {
   };
   for (const auto& ch : cs.changes) {
     if (auto* x = std::get_if<differ::AddTable>(&ch.op)) {
-      const auto& t = x->obj;
-      std::string body;
-      for (const auto& c : t.columns)
-        body += (body.empty() ? "\n  " : ",\n  ") + column_definition(c);
-      for (const auto& k : t.constraints) body += ",\n  " + constraint_sql(k);
-      std::string sql = "CREATE TABLE " + table_ref(t.name) + " (" + body + "\n)";
-      if (!t.comment.empty()) sql += " COMMENT = " + quote_string(t.comment);
-      step(1, "create_table", sql, "table " + t.name.str());
+      step(1, "create_table", create_table_sql(x->obj), "table " + x->obj.name.str());
     } else if (auto* x = std::get_if<differ::DropTable>(&ch.op)) {
-      step(2, "drop_table", "DROP TABLE " + table_ref(x->obj.name), "table " + x->obj.name.str());
+      step(2, "drop_table", drop_table_sql(x->obj.name), "table " + x->obj.name.str());
     } else if (auto* x = std::get_if<differ::AddColumn>(&ch.op)) {
       const Column& c = x->obj;
       const std::string what = "new column " + x->table.str() + "." + c.name;
@@ -195,29 +273,21 @@ TidbPlan render_tidb(const differ::ChangeSet& cs, const compat::Version& v) {
       std::string op = !c.default_expr ? "add_column_nullable"
                        : c.not_null    ? "add_column_not_null_default"
                                        : "add_column_constant_default";
-      step(1, op, "ALTER TABLE " + table_ref(x->table) + " ADD COLUMN " + column_definition(c),
-           what);
+      step(1, op, table_alter(x->table) + add_column_clause(c), what);
     } else if (auto* x = std::get_if<differ::DropColumn>(&ch.op)) {
-      step(2, "drop_column",
-           "ALTER TABLE " + table_ref(x->table) + " DROP COLUMN " + quote_ident(x->obj.name),
+      step(2, "drop_column", table_alter(x->table) + drop_column_clause(x->obj.name),
            "dropped column " + x->table.str() + "." + x->obj.name);
     } else if (auto* x = std::get_if<differ::AlterColumnType>(&ch.op)) {
       step(1, modify_column_op(x->old_obj.type, x->new_obj.type),
-           "ALTER TABLE " + table_ref(x->table) + " MODIFY COLUMN " + column_definition(x->new_obj),
+           table_alter(x->table) + modify_column_clause(x->new_obj),
            "column " + x->table.str() + "." + x->new_obj.name);
     } else if (auto* x = std::get_if<differ::AddIndex>(&ch.op)) {
       const Index& ix = x->obj;
-      std::string kind = ix.method == "fulltext" ? "FULLTEXT INDEX "
-                         : ix.unique             ? "UNIQUE INDEX "
-                                                 : "INDEX ";
       step(1, ix.unique ? "add_unique" : "create_index",
-           "ALTER TABLE " + table_ref(ix.table) + " ADD " + kind + quote_ident(index_name(ix)) +
-               " " + elems_sql(ix.elems),
+           table_alter(ix.table) + add_index_clause(ix),
            "index " + index_name(ix) + " on " + ix.table.str());
     } else if (auto* x = std::get_if<differ::DropIndex>(&ch.op)) {
-      step(2, "drop_index",
-           "ALTER TABLE " + table_ref(x->obj.table) + " DROP INDEX " +
-               quote_ident(index_name(x->obj)),
+      step(2, "drop_index", table_alter(x->obj.table) + drop_index_clause(index_name(x->obj)),
            "index " + index_name(x->obj) + " on " + x->obj.table.str());
     } else if (auto* x = std::get_if<differ::AddConstraint>(&ch.op)) {
       const Constraint& k = x->obj;
@@ -225,16 +295,16 @@ TidbPlan render_tidb(const differ::ChangeSet& cs, const compat::Version& v) {
                        : k.kind == ConstraintKind::ForeignKey ? "add_foreign_key"
                        : k.kind == ConstraintKind::PrimaryKey ? "add_primary_key"
                                                               : "add_check";
-      step(1, op, "ALTER TABLE " + table_ref(x->table) + " ADD " + constraint_sql(k),
+      step(1, op, table_alter(x->table) + add_constraint_clause(k),
            "constraint " + k.name + " on " + x->table.str());
     } else if (auto* x = std::get_if<differ::DropConstraint>(&ch.op)) {
       const Constraint& k = x->obj;
-      std::string sql = "ALTER TABLE " + table_ref(x->table);
+      std::string sql = table_alter(x->table);
       if (k.kind == ConstraintKind::Unique)
-        step(2, "drop_index", sql + " DROP INDEX " + quote_ident(k.name),
+        step(2, "drop_index", sql + drop_index_clause(k.name),
              "constraint " + k.name + " on " + x->table.str());
       else if (k.kind == ConstraintKind::ForeignKey)
-        step(2, "drop_foreign_key", sql + " DROP FOREIGN KEY " + quote_ident(k.name),
+        step(2, "drop_foreign_key", sql + "DROP FOREIGN KEY " + quote_ident(k.name),
              "constraint " + k.name + " on " + x->table.str());
       else
         throw UnsupportedError("dropped constraint " + k.name + " on " + x->table.str() + ": " +

@@ -14,6 +14,7 @@
 // AddConstraint / DropConstraint for UNIQUE and FOREIGN KEY.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,10 +46,34 @@ TidbPlan render_tidb(const differ::ChangeSet& cs, const compat::Version& v);
 // unverified) and the statement. Deterministic.
 std::string tidb_script(const TidbPlan& p);
 
-// Which MODIFY COLUMN op a type change is on TiDB: "modify_column_lossless"
-// for integer widening of the same signedness and VARCHAR/VARBINARY widening,
-// "modify_column_lossy" (a full reorg) for everything else.
+// Which MODIFY COLUMN op a type change is on TiDB (TiDB's needChangeColumnData,
+// conservatively): "modify_column_lossless" (metadata only) for integer
+// widening of the same signedness and CHAR/VARCHAR/VARBINARY widening;
+// "add_enum_value" (metadata only) for an ENUM/SET that keeps every member in
+// place and appends new ones; "modify_column_lossy" (a Reorg-Data job
+// rewriting every row) for everything else.
 std::string modify_column_op(const std::string& old_type, const std::string& new_type);
+
+// The members of an ENUM/SET column type ("enum('a','it''s')" -> {a, it's});
+// nullopt for any other type.
+std::optional<std::vector<std::string>> enum_members(const std::string& type);
+
+// The statements and ALTER TABLE clauses render_tidb and the planner
+// (dialects/mysql/tidb_plan.hpp) are built from: every identifier
+// backtick-quoted, tables by name only (a TiDB plan runs in the database it
+// was made for). Clauses go after table_alter(t); several clauses of one
+// table joined by ", " are one multi-schema change.
+std::string table_ref(const schema::QualName& t);
+std::string table_alter(const schema::QualName& t);  // "ALTER TABLE `t` "
+std::string create_table_sql(const schema::Table& t);
+std::string drop_table_sql(const schema::QualName& t);
+std::string add_column_clause(const schema::Column& c);     // ADD COLUMN <definition>
+std::string drop_column_clause(const std::string& column);  // DROP COLUMN `c`
+std::string modify_column_clause(const schema::Column& c);  // MODIFY COLUMN <definition>
+std::string add_index_clause(const schema::Index& ix);      // ADD [UNIQUE|FULLTEXT] INDEX ...
+std::string drop_index_clause(const std::string& index);    // DROP INDEX `i`
+// ADD PRIMARY KEY / CONSTRAINT `k` UNIQUE / FOREIGN KEY / CHECK.
+std::string add_constraint_clause(const schema::Constraint& k);
 
 // A column definition as MySQL/TiDB write it: `name` type [COLLATE c]
 // [NOT NULL|NULL] [DEFAULT e] [AUTO_INCREMENT] [AS (e) STORED] [COMMENT '...'].

@@ -36,7 +36,25 @@ TEST(TidbRender, ModifyColumnOps) {
   EXPECT_EQ(modify_column_op("varchar(20)", "varchar(10)"), "modify_column_lossy");
   EXPECT_EQ(modify_column_op("varchar(20)", "bigint"), "modify_column_lossy");
   EXPECT_EQ(modify_column_op("decimal(10,2)", "decimal(12,2)"), "modify_column_lossy");
-  EXPECT_EQ(modify_column_op("enum('a')", "enum('a','b')"), "modify_column_lossy");
+  // ENUM/SET: appending members keeps every stored member number (TiDB's
+  // needChangeColumnData); removing, renaming or reordering one does not.
+  EXPECT_EQ(modify_column_op("enum('a')", "enum('a','b')"), "add_enum_value");
+  EXPECT_EQ(modify_column_op("set('a','b')", "set('a','b','c')"), "add_enum_value");
+  EXPECT_EQ(modify_column_op("enum('a','b')", "enum('b','a')"), "modify_column_lossy");
+  EXPECT_EQ(modify_column_op("enum('a','b')", "enum('a')"), "modify_column_lossy");
+  EXPECT_EQ(modify_column_op("enum('a','b')", "enum('a','c')"), "modify_column_lossy");
+  EXPECT_EQ(modify_column_op("enum('a')", "set('a','b')"), "modify_column_lossy");
+  EXPECT_EQ(modify_column_op("char(4)", "char(8)"), "modify_column_lossless");
+  EXPECT_EQ(modify_column_op("char(8)", "varchar(8)"), "modify_column_lossy");
+  EXPECT_EQ(modify_column_op("binary(4)", "binary(8)"), "modify_column_lossy");
+}
+
+TEST(TidbRender, EnumMembers) {
+  EXPECT_EQ(mysql::enum_members("enum('a','it''s','x,y')"),
+            (std::vector<std::string>{"a", "it's", "x,y"}));
+  EXPECT_EQ(mysql::enum_members("set('')"), std::vector<std::string>{""});
+  EXPECT_FALSE(mysql::enum_members("varchar(3)"));
+  EXPECT_FALSE(mysql::enum_members("enum('a"));
 }
 
 TEST(TidbRender, ColumnDefinitionQuotesEverything) {

@@ -1,0 +1,5 @@
+CREATE TABLE customers (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  email VARCHAR(255) NOT NULL,
+  PRIMARY KEY (id)
+);

@@ -1,0 +1,7 @@
+CREATE TABLE customers (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  email VARCHAR(255) NOT NULL,
+  PRIMARY KEY (id)
+);
+INSERT INTO customers (email) VALUES ('a@example.com'), ('b@example.com'), ('c@example.com'),
+  ('d@example.com'), ('e@example.com');
