@@ -1,0 +1,10 @@
+// YugabyteDB (YSQL) as the pgwire planner sees it (dialects/pgwire/product.hpp).
+#pragma once
+
+#include "dialects/pgwire/product.hpp"
+
+namespace seam::yugabytedb {
+
+const pgwire::Product& product();
+
+}  // namespace seam::yugabytedb
