@@ -107,6 +107,19 @@ void explain_drift(const ApplyArgs& a, const planner::Plan& plan) {
   for (const auto& l : lines) std::cerr << "seam:   " << l << "\n";
 }
 
+// The executor (ledger, lease, lock_timeout retries, CONCURRENTLY cleanup,
+// backfill batches) speaks PostgreSQL only; a plan for another product is
+// stopped before anything connects.
+void refuse_other_dialects(const planner::Plan& plan, const std::string& path) {
+  if (plan.dialect == "postgres") return;
+  throw UnsupportedError(
+      path + " is a plan for " + plan.dialect + " " + plan.server_version +
+      ": seam's executor runs PostgreSQL plans only today, so `seam apply` does not run it. Review "
+      "it (`seam plan --format md|sql`), then run its steps in order with the product's own "
+      "client, one statement at a time outside a transaction, waiting for each background job, "
+      "and stop at the checkpoint until its conditions hold (docs/dialects.md)");
+}
+
 int run_apply(const ApplyArgs& a) {
   std::ifstream in(a.plan_path, std::ios::binary);
   if (!in) throw InputError(a.plan_path + ": cannot read the plan file");
@@ -114,6 +127,7 @@ int run_apply(const ApplyArgs& a) {
   ss << in.rdbuf();
   std::string text = ss.str();
   planner::Plan plan = planner::plan_from_yaml(text, a.plan_path);
+  refuse_other_dialects(plan, a.plan_path);
 
   executor::ApplyOptions o;
   o.url = a.db;
