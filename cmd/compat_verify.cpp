@@ -72,6 +72,18 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
   return out;
 }
 
+// Drops a probe's scratch schema. A failed drop stops the run (exit 1): it
+// names the schema to drop by hand, and what the probe itself reported.
+void drop_scratch(pgwire::ScratchSchema& s, const std::string& probe_failure) {
+  try {
+    s.drop();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(
+        std::string(e.what()) +
+        (probe_failure.empty() ? "" : " (the probe failed: " + probe_failure + ")"));
+  }
+}
+
 // PostgreSQL: the matrix test's probe, in a scratch schema.
 Outcome verify_postgres(const std::string& url, const compat::Entry& e,
                         const compat::Entry* builtin, const pgwire::Server& server) {
@@ -87,15 +99,18 @@ Outcome verify_postgres(const std::string& url, const compat::Entry& e,
   if (!probed.transactional && probed.probe.hold.empty() && builtin)
     probed.probe.hold = builtin->probe.hold;
   pg::ProbeObservation o;
+  std::string failure;
   {
     pgwire::ScratchSchema scratch(url, e.op);
     try {
       o = pg::run_probe(url, probed, {scratch.name()});
     } catch (const std::exception& ex) {
-      return {Status::NotMeasurable, std::string("the probe failed: ") + ex.what(), std::nullopt};
+      failure = ex.what();
     }
-    scratch.drop();
+    drop_scratch(scratch, failure);
   }
+  if (!failure.empty())
+    return {Status::NotMeasurable, "the probe failed: " + failure, std::nullopt};
   std::vector<std::string> d = pg::compare(e, o);
   compat::Entry rec = measured_entry(e, builtin, server);
   rec.probe = probed.probe;
@@ -126,20 +141,22 @@ Outcome verify_wire(const std::string& url, const compat::Entry& e, const compat
             std::nullopt};
   const pgwire::Observer& obs = pgwire::observer(server.dialect);
   pgwire::WireObservation w;
+  std::string failure;
   {
     pgwire::ScratchSchema scratch(url, e.op);
     try {
       w = pgwire::run_wire_probe(url, scratch.name(), *probe, obs);
     } catch (const std::exception& ex) {
-      scratch.drop();
-      std::string why = ex.what();
-      // The product lacks the operation, as the matrix says.
-      if (e.strategy == "unsupported" && why.rfind("the statement fails", 0) == 0)
-        return {Status::Agrees, "strategy unsupported, and the server refused it: " + why,
-                std::nullopt};
-      return {Status::NotMeasurable, "the probe failed: " + why, std::nullopt};
+      failure = ex.what();
     }
-    scratch.drop();
+    drop_scratch(scratch, failure);
+  }
+  if (!failure.empty()) {
+    // The product lacks the operation, as the matrix says.
+    if (e.strategy == "unsupported" && failure.rfind("the statement fails", 0) == 0)
+      return {Status::Agrees, "strategy unsupported, and the server refused it: " + failure,
+              std::nullopt};
+    return {Status::NotMeasurable, "the probe failed: " + failure, std::nullopt};
   }
   if (e.strategy == "unsupported")
     return {Status::Disagrees,
