@@ -2,12 +2,16 @@
 // the desired state. In sync: prints nothing, exits 0. Differences: prints the
 // script (psql -v ON_ERROR_STOP=1 runs it as is); with --exit-code, exits 2.
 // Hazards (data loss, possible renames, recreated objects) are comment lines
-// in the script and are repeated on stderr as warnings.
+// in the script and are repeated on stderr as warnings. The live side is read
+// with the detected product's inspector (dialects/pgwire/inspect.hpp); for a
+// product other than PostgreSQL a warning says it is unverified there.
 #include <cstdlib>
 #include <iostream>
 
 #include "cmd/commands.hpp"
 #include "cmd/desired.hpp"
+#include "dialects/pgwire/detect.hpp"
+#include "dialects/pgwire/inspect.hpp"
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/inspect.hpp"
 #include "dialects/postgres/render_change.hpp"
@@ -27,7 +31,12 @@ struct DiffArgs {
 int run_diff(const DiffArgs& a) {
   schema::Catalog desired = load_desired(a.schema_path, a.dev_url, a.quiet_warnings);
   auto conn = pg::connect(a.db);
-  schema::Catalog live = pg::inspect(*conn);
+  pgwire::Server server = pgwire::detect(*conn);
+  if (pgwire::inspector_unverified(server))
+    std::cerr << "seam: warning: " << pgwire::describe(server)
+              << ": seam's inspector for this product has not been verified against a live "
+                 "server, and the script is PostgreSQL DDL; review it before running it\n";
+  schema::Catalog live = pgwire::inspect(*conn, server);
   if (!a.quiet_warnings)
     for (const auto& u : live.unsupported)
       std::cerr << "seam: warning: " << u << " (in the database; seam leaves it alone)\n";

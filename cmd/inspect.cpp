@@ -7,6 +7,11 @@
 // The script loads into an empty database with psql -v ON_ERROR_STOP=1 (see
 // dialects/postgres/dump.hpp). Objects seam cannot represent are listed at its
 // end and on stderr, never dropped silently.
+//
+// The product behind the URL is detected (dialects/pgwire/detect.hpp) and read
+// with its inspector (dialects/pgwire/inspect.hpp); for CockroachDB,
+// YugabyteDB and Spanner a warning says that inspector has not been verified
+// against a live server of the product.
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
@@ -14,6 +19,8 @@
 #include <vector>
 
 #include "cmd/commands.hpp"
+#include "dialects/pgwire/detect.hpp"
+#include "dialects/pgwire/inspect.hpp"
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/dump.hpp"
 #include "dialects/postgres/inspect.hpp"
@@ -33,7 +40,12 @@ void run_inspect(const InspectArgs& a) {
   auto conn = pg::connect(a.db);
   pg::InspectOptions opts;
   opts.include_schemas = a.schemas;
-  schema::Catalog cat = pg::inspect(*conn, opts);
+  pgwire::Server server = pgwire::detect(*conn);
+  if (pgwire::inspector_unverified(server))
+    std::cerr << "seam: warning: " << pgwire::describe(server)
+              << ": seam's inspector for this product has not been verified against a live "
+                 "server; check the script before relying on it\n";
+  schema::Catalog cat = pgwire::inspect(*conn, server, opts);
   std::string sql = pg::dump_catalog(cat);
 
   if (a.out.empty() || a.out == "-") {

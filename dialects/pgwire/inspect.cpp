@@ -8,8 +8,12 @@
 
 namespace seam::pgwire {
 
-schema::Catalog inspect(pqxx::connection& c, const Server& s) {
-  if (s.dialect == "postgres") return pg::inspect(c);
+bool inspector_unverified(const Server& s) {
+  return s.dialect != "postgres";
+}
+
+schema::Catalog inspect(pqxx::connection& c, const Server& s, const pg::InspectOptions& o) {
+  if (s.dialect == "postgres") return pg::inspect(c, o);
   if (s.dialect == "yugabytedb") {
     // YSQL keeps PostgreSQL's catalogs (a fork of 11.2, of 15 from 2025.1),
     // so the PostgreSQL inspector reads it; a catalog query the fork does
@@ -18,7 +22,7 @@ schema::Catalog inspect(pqxx::connection& c, const Server& s) {
     // its first key column HASH-sharded by default, which pg::inspect reads
     // as printed (a desired `CREATE INDEX ... (a)` then differs).
     try {
-      schema::Catalog cat = pg::inspect(c);
+      schema::Catalog cat = pg::inspect(c, o);
       cat.source += " (" + describe(s) + ")";
       return cat;
     } catch (const pqxx::sql_error& e) {
@@ -28,7 +32,7 @@ schema::Catalog inspect(pqxx::connection& c, const Server& s) {
     }
   }
   if (s.dialect == "cockroachdb" || s.dialect == "spanner-pg")
-    return inspect_infoschema(c, profile_for(s));
+    return inspect_infoschema(c, profile_for(s), o);
   throw UnsupportedError("inspecting a live " + describe(s) + " database is not supported");
 }
 

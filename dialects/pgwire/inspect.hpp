@@ -22,10 +22,16 @@
 #include <pqxx/connection>
 
 #include "dialects/pgwire/detect.hpp"
+#include "dialects/postgres/inspect.hpp"
 #include "schema/model.hpp"
 
 namespace seam::pgwire {
 
-schema::Catalog inspect(pqxx::connection& c, const Server& s);
+// `o` filters schemas for every product (pg::InspectOptions).
+schema::Catalog inspect(pqxx::connection& c, const Server& s, const pg::InspectOptions& o = {});
+
+// Whether `s` is a product whose inspector has not been run against a live
+// server of that product (everything but PostgreSQL): callers say so.
+bool inspector_unverified(const Server& s);
 
 }  // namespace seam::pgwire

@@ -54,9 +54,14 @@ void read_schemas(Ctx& ctx) {
     for (const auto& r :
          ctx.query("SELECT n.nspname, obj_description(n.oid, 'pg_namespace') FROM pg_namespace n"))
       if (!r[1].is_null()) comments[r[0].as<std::string>()] = r[1].as<std::string>();
+  std::set<std::string> include(ctx.opts.include_schemas.begin(), ctx.opts.include_schemas.end());
+  std::set<std::string> exclude(ctx.opts.exclude_schemas.begin(), ctx.opts.exclude_schemas.end());
+  std::set<std::string> existing;
   for (const auto& r : ctx.query("SELECT schema_name FROM information_schema.schemata")) {
     std::string name = r[0].as<std::string>();
-    if (is_system_schema(ctx.p, name)) continue;
+    existing.insert(name);
+    if (is_system_schema(ctx.p, name) || exclude.count(name)) continue;
+    if (!include.empty() && !include.count(name)) continue;
     std::string comment = comments.count(name) ? comments[name] : "";
     // A job ledger kept in another schema (`seam apply --ledger-schema`).
     if (comment == pg::kLedgerSchemaComment) continue;
@@ -65,6 +70,11 @@ void read_schemas(Ctx& ctx) {
     ctx.schemas.insert(name);
     ctx.cat.schemas[name] = schema::Schema{name, comment, {}};
   }
+  // A misspelt schema filter would otherwise read as "that schema is empty".
+  for (const auto& name : include)
+    if (!existing.count(name))
+      throw std::runtime_error("schema " + schema::quote_ident(name) +
+                               " (given as a schema filter) does not exist in " + ctx.p.product);
 }
 
 std::string object_line(const ObjectQuery& q, const pqxx::row& r) {
@@ -155,7 +165,8 @@ InfoSchemaProfile profile_for(const Server& s) {
                          "; it is read with the PostgreSQL inspector");
 }
 
-schema::Catalog inspect_infoschema(pqxx::connection& c, const InfoSchemaProfile& p) {
+schema::Catalog inspect_infoschema(pqxx::connection& c, const InfoSchemaProfile& p,
+                                   const pg::InspectOptions& o) {
   schema::Catalog cat;
   cat.source = "live catalog: " + p.product + " at " + pg::describe_connection(c);
   cat.server_version = c.server_version();
@@ -165,7 +176,7 @@ schema::Catalog inspect_infoschema(pqxx::connection& c, const InfoSchemaProfile&
   tx.exec(p.begin);
   try {
     for (const auto& s : p.session) tx.exec(s);
-    infoschema::Ctx ctx{tx, p, cat, {}, {}};
+    infoschema::Ctx ctx{tx, p, o, cat, {}, {}};
     infoschema::read_schemas(ctx);
     infoschema::read_object_queries(ctx);
     infoschema::read_enums(ctx);

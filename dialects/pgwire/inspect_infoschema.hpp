@@ -49,6 +49,7 @@
 #include <pqxx/pqxx>
 
 #include "dialects/pgwire/detect.hpp"
+#include "dialects/postgres/inspect.hpp"
 #include "schema/model.hpp"
 
 namespace seam::pgwire {
@@ -141,7 +142,10 @@ InfoSchemaProfile spanner_profile();
 // is read with pg::inspect).
 InfoSchemaProfile profile_for(const Server& s);
 
-schema::Catalog inspect_infoschema(pqxx::connection& c, const InfoSchemaProfile& p);
+// `o` filters schemas as for pg::inspect (a schema named in include_schemas
+// that does not exist is an error, not an empty schema).
+schema::Catalog inspect_infoschema(pqxx::connection& c, const InfoSchemaProfile& p,
+                                   const pg::InspectOptions& o = {});
 
 // --- pieces with their own unit tests ----------------------------------------
 

@@ -18,6 +18,7 @@ namespace seam::pgwire::infoschema {
 struct Ctx {
   pqxx::transaction_base& tx;
   const InfoSchemaProfile& p;
+  const pg::InspectOptions& opts;
   schema::Catalog& cat;
   std::set<std::string> schemas;
   // Index names that implement a constraint the inspector does not read.

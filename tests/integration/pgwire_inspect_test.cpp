@@ -252,6 +252,22 @@ TEST_F(PgwireInspect, DispatchUsesThePostgresInspectorForPostgres) {
   EXPECT_EQ(c.extensions.size(), pg_->extensions.size());
 }
 
+TEST_F(PgwireInspect, SchemaFilter) {
+  auto conn = seam::pg::connect(*url_);
+  seam::pg::InspectOptions o;
+  o.include_schemas = {"app"};
+  Catalog app =
+      seam::pgwire::inspect_infoschema(*conn, seam::pgwire::postgres_profile(version_), o);
+  EXPECT_EQ(app.schemas.size(), 1u);
+  EXPECT_EQ(app.tables.size(), 3u);
+  for (const auto& [n, t] : app.tables) EXPECT_EQ(n.schema, "app");
+  for (const auto& [n, i] : app.indexes) EXPECT_EQ(n.schema, "app");
+  EXPECT_EQ(app.types.count({"public", "status"}), 0u);
+  o.include_schemas = {"nosuch"};
+  EXPECT_THROW(seam::pgwire::inspect_infoschema(*conn, seam::pgwire::postgres_profile(version_), o),
+               std::runtime_error);
+}
+
 // Two CHECK constraints of one name with different clauses in one schema:
 // information_schema.check_constraints cannot say which is whose.
 TEST(PgwireInspectErrors, AmbiguousCheckNamesAreRefused) {
@@ -266,7 +282,8 @@ TEST(PgwireInspectErrors, AmbiguousCheckNamesAreRefused) {
     seam::pgwire::inspect_infoschema(*conn, p);
     FAIL() << "expected UnsupportedError";
   } catch (const seam::UnsupportedError& e) {
-    EXPECT_NE(std::string(e.what()).find("CHECK constraints named same "), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("CHECK constraints named same "), std::string::npos)
+        << e.what();
   }
 }
 
