@@ -2,11 +2,13 @@
 // ledger seen and steered by an operator (executor/control.hpp,
 // executor/rollback.hpp). docs/runbook.md walks through each. With
 // --db-job(s), the verbs act on the database's own schema-change jobs
-// (CockroachDB; cmd/jobs_pgwire.hpp).
+// (CockroachDB; cmd/jobs_pgwire.hpp). Against a
+// mysql:// URL the verbs act on TiDB's own DDL jobs instead (cmd/jobs_mysql.hpp).
 #include <cstdlib>
 #include <iostream>
 
 #include "cmd/commands.hpp"
+#include "cmd/jobs_mysql.hpp"
 #include "cmd/jobs_pgwire.hpp"
 #include "dialects/postgres/conn.hpp"
 #include "executor/control.hpp"
@@ -52,6 +54,7 @@ void register_jobs(CLI::App& app) {
   common(list, false);
   db_job_flag(list, true);
   list->callback([a, ledger] {
+    if (run_mysql_jobs("list", a->db, 0)) return;
     if (a->db_job) return run_pgwire_db_jobs("list", a->db, 0);
     auto c = pg::connect(a->db);
     std::cout << executor::list_jobs(*c, ledger());
@@ -62,6 +65,7 @@ void register_jobs(CLI::App& app) {
   db_job_flag(show, false);
   show->add_option("--events", a->events, "How many recent events to show (default 20)");
   show->callback([a, ledger] {
+    if (run_mysql_jobs("show", a->db, a->job)) return;
     if (a->db_job) return run_pgwire_db_jobs("show", a->db, a->job);
     auto c = pg::connect(a->db);
     std::cout << executor::show_job(*c, ledger(), a->job, a->events);
@@ -70,6 +74,7 @@ void register_jobs(CLI::App& app) {
   common(pause, true);
   db_job_flag(pause, false);
   pause->callback([a, ledger] {
+    if (run_mysql_jobs("pause", a->db, a->job)) return;
     if (a->db_job) return run_pgwire_db_jobs("pause", a->db, a->job);
     auto c = pg::connect(a->db);
     std::string m = executor::pause_job(*c, ledger(), a->job);
@@ -79,6 +84,7 @@ void register_jobs(CLI::App& app) {
   common(resume, true);
   db_job_flag(resume, false);
   resume->callback([a, ledger] {
+    if (run_mysql_jobs("resume", a->db, a->job)) return;
     if (a->db_job) return run_pgwire_db_jobs("resume", a->db, a->job);
     auto c = pg::connect(a->db);
     std::string m = executor::resume_job(*c, ledger(), a->job);
@@ -88,6 +94,7 @@ void register_jobs(CLI::App& app) {
   common(cancel, true);
   db_job_flag(cancel, false);
   cancel->callback([a, ledger] {
+    if (run_mysql_jobs("cancel", a->db, a->job)) return;
     if (a->db_job) return run_pgwire_db_jobs("cancel", a->db, a->job);
     auto c = pg::connect(a->db);
     std::string m = executor::cancel_job(*c, ledger(), a->job);
@@ -98,6 +105,7 @@ void register_jobs(CLI::App& app) {
   approve->add_option("--checkpoint", a->checkpoint,
                       "Checkpoint step id (default: the one it waits at)");
   approve->callback([a, ledger] {
+    if (run_mysql_jobs("approve", a->db, a->job)) return;
     auto c = pg::connect(a->db);
     std::string m = executor::approve_job(*c, ledger(), a->job, a->checkpoint);
     std::cout << "seam: " << m << "\n";
@@ -106,6 +114,7 @@ void register_jobs(CLI::App& app) {
       jobs->add_subcommand("rollback", "Undo a job's expand phase (before contract started)");
   common(rollback, true);
   rollback->callback([a, ledger] {
+    if (run_mysql_jobs("rollback", a->db, a->job)) return;
     executor::RollbackOptions o;
     o.url = a->db;
     o.ledger = ledger();

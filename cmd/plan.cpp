@@ -1,6 +1,8 @@
 // `seam plan --db URL --schema PATH [--dev-url URL] [--format yaml|json|md|sql]
 // [--out FILE] [--server-version V] [--config seam.yaml] [--matrix-override FILE]
 // [--exit-code]`:
+// (`--dialect tidb` plans a TiDB database from MySQL-dialect files instead:
+// cmd/plan_mysql.cpp)
 // the zero-downtime plan that takes the live database to the desired state
 // (dialects/postgres/plan.hpp, docs/planner.md). The live catalog, the
 // server's version and the tables' statistics come from the connection;
@@ -14,6 +16,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/desired.hpp"
+#include "cmd/plan_mysql.hpp"
 #include "compat-matrix/matrix.hpp"
 #include "compat-matrix/override.hpp"
 #include "dialects/postgres/conn.hpp"
@@ -32,7 +35,7 @@ namespace {
 
 struct PlanArgs {
   std::string db, schema_path, dev_url, format = "yaml", out, server_version, config,
-                                        matrix_override;
+                                        matrix_override, dialect = "postgres", from;
   bool exit_code = false;
   bool quiet_warnings = false;
 };
@@ -91,8 +94,13 @@ void register_plan(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "plan", "Plan online steps (expand, dual-write, backfill, contract) to the desired state");
   sub->add_option("--db", args->db, "Connection URL of the live database (default: $DATABASE_URL)")
-      ->envname("DATABASE_URL")
-      ->required();
+      ->envname("DATABASE_URL");
+  sub->add_option("--dialect", args->dialect,
+                  "Target product: postgres (default), or tidb (MySQL-dialect files and a "
+                  "mysql:// URL, through a MariaDB dev server)");
+  sub->add_option("--from", args->from,
+                  "With --dialect tidb: plan offline from these schema files instead of a live "
+                  "--db (needs --server-version)");
   sub->add_option("--schema", args->schema_path, "Desired-state .sql file or directory")
       ->required();
   sub->add_option("--dev-url", args->dev_url,
@@ -112,6 +120,20 @@ void register_plan(CLI::App& app) {
   sub->add_flag("--no-warnings", args->quiet_warnings,
                 "Do not print warnings and hazard counts on stderr");
   sub->callback([args] {
+    if (args->dialect == "tidb") {
+      // Offline, a --db that only came from $DATABASE_URL is not meant.
+      const char* env = std::getenv("DATABASE_URL");
+      std::string db = !args->from.empty() && env && args->db == env ? "" : args->db;
+      int rc = run_plan_mysql({db, args->from, args->schema_path, args->format, args->out,
+                               args->server_version, args->config, args->matrix_override,
+                               args->exit_code, args->quiet_warnings});
+      if (rc != kOk) std::exit(rc);
+      return;
+    }
+    if (args->dialect != "postgres")
+      throw CLI::ValidationError("--dialect", "unknown dialect \"" + args->dialect + "\"");
+    if (args->db.empty()) throw CLI::RequiredError("--db");
+    if (!args->from.empty()) throw CLI::ValidationError("--from", "only with --dialect tidb");
     int rc = run_plan(*args);
     if (rc != kOk) std::exit(rc);
   });

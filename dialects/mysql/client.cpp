@@ -73,7 +73,7 @@ void Connection::exec(const std::string& sql) {
     fail();
 }
 
-std::vector<Row> Connection::query(const std::string& sql) {
+std::vector<Row> Connection::query(const std::string& sql, std::vector<std::string>* columns) {
   if (mysql_real_query(m_, sql.data(), sql.size()) != 0) fail();
   MYSQL_RES* r = mysql_store_result(m_);
   std::vector<Row> out;
@@ -82,6 +82,11 @@ std::vector<Row> Connection::query(const std::string& sql) {
     return out;
   }
   unsigned n = mysql_num_fields(r);
+  if (columns) {
+    columns->clear();
+    MYSQL_FIELD* f = mysql_fetch_fields(r);
+    for (unsigned i = 0; i < n; ++i) columns->emplace_back(f[i].name, f[i].name_length);
+  }
   while (MYSQL_ROW row = mysql_fetch_row(r)) {
     unsigned long* len = mysql_fetch_lengths(r);
     Row cells(n);

@@ -43,8 +43,9 @@ class Connection {
 
   // Runs one statement; a result set, if any, is read and discarded.
   void exec(const std::string& sql);
-  // Runs one statement and returns every row of its result as text.
-  std::vector<Row> query(const std::string& sql);
+  // Runs one statement and returns every row of its result as text; with
+  // `columns`, also the result's column names.
+  std::vector<Row> query(const std::string& sql, std::vector<std::string>* columns = nullptr);
   // The first column of the first row, or nullopt when there is none or it is NULL.
   std::optional<std::string> value(const std::string& sql);
 

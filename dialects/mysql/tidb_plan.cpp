@@ -70,7 +70,11 @@ class Planner {
  public:
   Planner(const differ::ChangeSet& cs, const schema::Catalog& from, const schema::Catalog& to,
           const TidbPlanInput& in)
-      : cs_(cs), from_(from), to_(to), in_(in), m_(compat::builtin("tidb")) {
+      : cs_(cs),
+        from_(from),
+        to_(to),
+        in_(in),
+        m_(in.matrix ? *in.matrix : compat::builtin("tidb")) {
     for (const auto& ch : cs.changes) {
       if (auto* a = std::get_if<differ::AddTable>(&ch.op)) new_tables_.insert(a->obj.name);
       if (auto* a = std::get_if<differ::AddColumn>(&ch.op))
@@ -805,7 +809,7 @@ planner::Plan plan_tidb(const differ::ChangeSet& cs, const schema::Catalog& from
   p.run();
   std::vector<Draft> drafts = std::move(p.drafts());
   if (drafts.empty()) return planner::assemble({}, header);
-  const compat::Matrix& m = compat::builtin("tidb");
+  const compat::Matrix& m = in.matrix ? *in.matrix : compat::builtin("tidb");
   std::string unverified_multi;
   if (m.find("multi_schema_change", in.version))
     unverified_multi =

@@ -55,8 +55,10 @@ struct TableSize {
 };
 
 struct TidbPlanInput {
-  compat::Version version;                 // the TiDB version planned for
-  std::string server_version;              // as the plan records it ("8.5.1"); "" = version.str()
+  compat::Version version;  // the TiDB version planned for
+  const compat::Matrix* matrix =
+      nullptr;                 // nullptr: compat::builtin("tidb") (else e.g. an override)
+  std::string server_version;  // as the plan records it ("8.5.1"); "" = version.str()
   std::map<std::string, TableSize> stats;  // "schema.table" (unquoted) -> size
   planner::Throttle throttle;
   std::string seam_version, source_fingerprint, desired_fingerprint;
