@@ -122,17 +122,21 @@ std::string key_list(const std::vector<std::string>& key) {
   return out;
 }
 
-// One batch of a backfill as the executor runs it (planner/plan.hpp), for
-// reading: <cursor> stands for the last key of the previous batch.
+// One batch of a backfill as the executor runs it (planner/plan.hpp,
+// executor/backfill_sql.cpp), for reading: the batch pages over the key alone,
+// then one UPDATE covers the batch's key range and the step's filter.
+// <cursor> stands for the last key of the previous batch (the first batch has
+// no lower bound); the ledger's cursor is updated in the same statement.
 std::string batch_update(const Backfill& b, const Throttle& t) {
   std::string keys = key_list(b.key), set;
   for (const auto& a : b.set)
     set += (set.empty() ? "" : ",\n       ") + schema::quote_ident(a.column) + " = " + a.expression;
-  return "UPDATE " + qual(b.table) + "\n   SET " + set + "\n WHERE (" + keys + ") IN (SELECT " +
-         keys + " FROM " + qual(b.table) + "\n                WHERE " +
-         (b.where.empty() ? "" : "(" + b.where + ") AND ") + "(" + keys +
+  return "WITH batch AS (SELECT " + keys + " FROM " + qual(b.table) + " WHERE (" + keys +
          ") > (<cursor>)\n                ORDER BY " + keys + " LIMIT " +
-         std::to_string(b.batch_size ? b.batch_size : t.batch_size) + ");\n";
+         std::to_string(b.batch_size ? b.batch_size : t.batch_size) + ")\nUPDATE " +
+         qual(b.table) + "\n   SET " + set + "\n WHERE (" + keys +
+         ") >= (<first key of batch>) AND (" + keys + ") <= (<last key of batch>)" +
+         (b.where.empty() ? "" : "\n   AND (" + b.where + ")") + ";\n";
 }
 
 // A TiDB plan's batch (MySQL dialect): backtick quoting, tables by name only,

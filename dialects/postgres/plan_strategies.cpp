@@ -536,7 +536,7 @@ class Planner {
           else if constexpr (std::is_same_v<T, AttachPartition>)
             attach_partition(ci, c);
           else if constexpr (std::is_same_v<T, DetachPartition>)
-            direct(ci, c, "detach_partition", {*c.obj.partition_of, c.obj.name});
+            detach_partition(ci, c);
           else if constexpr (std::is_same_v<T, RenameTable> || std::is_same_v<T, RenameView> ||
                              std::is_same_v<T, RenameSequence> || std::is_same_v<T, RenameType>) {
             size_t i = std::is_same_v<T, RenameTable>
@@ -866,6 +866,67 @@ class Planner {
       Draft c = base(ci, Phase::Expand, "", comment_sql(ix), "comment");
       push(std::move(c), prev);
     }
+  }
+
+  // DETACH PARTITION ... CONCURRENTLY (14+) where the matrix says so: the
+  // parent keeps serving reads and writes (SHARE UPDATE EXCLUSIVE) instead of
+  // queueing everyone behind ACCESS EXCLUSIVE. PostgreSQL refuses it when the
+  // parent has a DEFAULT partition, so that case stays the plain statement.
+  // An interrupted concurrent detach leaves the partition "detach pending";
+  // on_failure finishes it with FINALIZE, only when that is the state.
+  void detach_partition(size_t ci, const differ::DetachPartition& a) {
+    const QualName& parent = *a.obj.partition_of;
+    const QualName& child = a.obj.name;
+    bool has_default = false;  // now, or after this plan (an attach may run first)
+    for (const auto* cat : {&from_, &to_})
+      for (const auto& [n, t] : cat->tables)
+        has_default = has_default || (t.partition_of && *t.partition_of == parent &&
+                                      trim(expr_text(t.partition_bound)) == "DEFAULT");
+    if (!existing(parent) || !existing(child) || has_default ||
+        strategy_of("detach_partition_concurrently", "") != "concurrently") {
+      direct(ci, a, "detach_partition", {parent, child});
+      return;
+    }
+    const auto& ch = cs_.changes[ci];
+    std::string detach = alter_table(parent) + "DETACH PARTITION " + quote_qual(child);
+    Draft d = base(ci, Phase::Expand, "detach_partition_concurrently", detach + " CONCURRENTLY;\n",
+                   "");
+    d.step.on_failure = detach + " FINALIZE;\n";
+    d.step.on_failure_if =
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = "
+        "pg_catalog.to_regclass(" +
+        quote_literal(quote_qual(child)) + ") AND inhdetachpending);\n";
+    add_keys(d.drops, ch.deps.drops);
+    add_keys(d.old_needs, ch.deps.old_needs);
+    expand_keys(d, ch);
+    differ_hazards(d, ch);
+    annotate(d, "detach_partition_concurrently", parent, child,
+             {"SHARE UPDATE EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", false, false, false});
+    size_t at = push(std::move(d));
+    // A concurrent detach leaves the partition bound behind as a CHECK
+    // constraint with a server-chosen name. Any CHECK on the detached table
+    // that neither catalog names is that one: drop it (catalog-only, brief
+    // ACCESS EXCLUSIVE on a table no longer in the partitioned table).
+    std::string keep;
+    for (const auto* cat : {&from_, &to_})
+      if (const auto* t = cat->find_table(child))
+        for (const auto& k : t->constraints)
+          if (k.kind == schema::ConstraintKind::Check)
+            keep += (keep.empty() ? "" : ", ") + quote_literal(k.name);
+    std::string rel = quote_literal(quote_qual(child));
+    Draft drop = base(
+        ci, Phase::Expand, "drop_constraint",
+        "DO $seam$\nDECLARE c name;\nBEGIN\n  FOR c IN SELECT conname FROM pg_catalog.pg_constraint "
+        "WHERE conrelid = " +
+            rel + "::regclass AND contype = 'c'" +
+            (keep.empty() ? "" : " AND conname <> ALL (ARRAY[" + keep + "]::name[])") +
+            " ORDER BY conname LOOP\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " + rel +
+            "::regclass, c);\n  END LOOP;\nEND $seam$;\n",
+        "bound check");
+    expand_keys(drop, ch);
+    drop.creates.clear();
+    annotate(drop, "drop_constraint", child, {"ACCESS EXCLUSIVE", "", false, false, true});
+    push(std::move(drop), at);
   }
 
   void drop_index(size_t ci, const differ::DropIndex& a) {

@@ -1,0 +1,1 @@
+ALTER TABLE public.measurements DETACH PARTITION public.measurements_2023;
