@@ -133,8 +133,12 @@ void read_constraints(Ctx& ctx) {
       k.nulls_not_distinct = tc.nulls_not_distinct;
       if (p.hidden_primary_key && k.kind == schema::ConstraintKind::PrimaryKey &&
           std::any_of(k.columns.begin(), k.columns.end(),
-                      [&](const std::string& c) { return !t->find_column(c); }))
-        continue;  // the key on the hidden row id: no PRIMARY KEY was declared
+                      [&](const std::string& c) { return !t->find_column(c); })) {
+        // The key on the hidden row id: no PRIMARY KEY was declared; its
+        // index (pg_indexes lists it under the key's name) is not read either.
+        ctx.skip_indexes.insert({t->name.schema, k.name});
+        continue;
+      }
     } else if (tc.type == "CHECK") {
       k.kind = schema::ConstraintKind::Check;
       auto it = checks.find({tc.schema, tc.name});
@@ -146,8 +150,9 @@ void read_constraints(Ctx& ctx) {
       // The NOT NULL of a column, listed as a CHECK by information_schema.
       std::string nn = not_null_column(cl.expr);
       if (!nn.empty() && std::regex_search(k.name, not_null_name)) {
+        // (a column the profile hides - CockroachDB's rowid - has one too)
         const schema::Column* col = t->find_column(nn);
-        if (col && col->not_null) continue;
+        if (!col || col->not_null) continue;
       }
       k.check = expr_of(ctx, cl.expr, "the CHECK of " + what);
       k.not_valid = cl.not_valid;

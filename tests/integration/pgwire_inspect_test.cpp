@@ -268,6 +268,36 @@ TEST_F(PgwireInspect, SchemaFilter) {
                std::runtime_error);
 }
 
+// CockroachDB's shape, simulated on PostgreSQL: a table declared without a
+// primary key gets one on a hidden rowid column, which information_schema
+// hides (is_hidden). The profile's column filter hides it here; the key and
+// its index must then not be read.
+TEST(PgwireInspectProfiles, HiddenRowIdPrimaryKeyIsNotRead) {
+  std::string url = seam::test::fresh_database("pgwire_rowid");
+  seam::test::run_sql(url, R"SQL(
+    CREATE TABLE h (rowid bigint PRIMARY KEY, a int);
+    CREATE INDEX h_a_idx ON h (a);
+  )SQL");
+  auto conn = seam::pg::connect(url);
+  auto p = seam::pgwire::postgres_profile(seam::pg::server_version_num(*conn));
+  p.column_filter = "c.column_name <> 'rowid'";
+  p.hidden_primary_key = true;
+  Catalog c = seam::pgwire::inspect_infoschema(*conn, p);
+  const auto* t = c.find_table({"public", "h"});
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->columns.size(), 1u);
+  EXPECT_TRUE(t->constraints.empty());
+  EXPECT_EQ(c.indexes.size(), 1u);
+  EXPECT_EQ(c.indexes.count({"public", "h_a_idx"}), 1u);
+  // Without the flag the same key is read (and its index as the key).
+  p.hidden_primary_key = false;
+  p.column_filter.clear();
+  Catalog d = seam::pgwire::inspect_infoschema(*conn, p);
+  ASSERT_TRUE(d.find_table({"public", "h"}));
+  EXPECT_EQ(d.find_table({"public", "h"})->constraints.size(), 1u);
+  EXPECT_EQ(d.indexes.size(), 1u);
+}
+
 // Two CHECK constraints of one name with different clauses in one schema:
 // information_schema.check_constraints cannot say which is whose.
 TEST(PgwireInspectErrors, AmbiguousCheckNamesAreRefused) {
