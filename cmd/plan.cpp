@@ -2,7 +2,8 @@
 // [--out FILE] [--server-version V] [--config seam.yaml] [--matrix-override FILE]
 // [--exit-code]`:
 // (`--dialect tidb` plans a TiDB database from MySQL-dialect files instead:
-// cmd/plan_mysql.cpp)
+// cmd/plan_mysql.cpp; `--dialect cockroachdb|yugabytedb|spanner-pg`, or a
+// --db server that is one of those, goes to cmd/plan_pgwire.cpp)
 // the zero-downtime plan that takes the live database to the desired state
 // (dialects/postgres/plan.hpp, docs/planner.md). The live catalog, the
 // server's version and the tables' statistics come from the connection;
@@ -17,8 +18,10 @@
 #include "cmd/commands.hpp"
 #include "cmd/desired.hpp"
 #include "cmd/plan_mysql.hpp"
+#include "cmd/plan_pgwire.hpp"
 #include "compat-matrix/matrix.hpp"
 #include "compat-matrix/override.hpp"
+#include "dialects/pgwire/detect.hpp"
 #include "dialects/postgres/conn.hpp"
 #include "dialects/postgres/fingerprint.hpp"
 #include "dialects/postgres/inspect.hpp"
@@ -47,9 +50,30 @@ std::string render(const planner::Plan& p, const std::string& format) {
   return planner::to_sql(p);
 }
 
+PgwirePlanArgs pgwire_args(const PlanArgs& a) {
+  PgwirePlanArgs p;
+  p.dialect = a.dialect;
+  p.db = a.db;
+  p.from = a.from;
+  p.schema_path = a.schema_path;
+  p.dev_url = a.dev_url;
+  p.format = a.format;
+  p.out = a.out;
+  p.server_version = a.server_version;
+  p.config = a.config;
+  p.matrix_override = a.matrix_override;
+  p.exit_code = a.exit_code;
+  p.quiet_warnings = a.quiet_warnings;
+  return p;
+}
+
 int run_plan(const PlanArgs& a) {
   schema::Catalog desired = load_desired(a.schema_path, a.dev_url, a.quiet_warnings);
   auto conn = pg::connect(a.db);
+  // CockroachDB, YugabyteDB and Spanner speak the same protocol: plan them
+  // from their own matrices (cmd/plan_pgwire.cpp).
+  if (auto server = pgwire::detect(*conn); server.dialect != "postgres")
+    return plan_pgwire_live(*conn, server, pgwire_args(a), &desired);
   schema::Catalog live = pg::inspect(*conn);
   if (!a.quiet_warnings)
     for (const auto& u : live.unsupported)
@@ -96,11 +120,13 @@ void register_plan(CLI::App& app) {
   sub->add_option("--db", args->db, "Connection URL of the live database (default: $DATABASE_URL)")
       ->envname("DATABASE_URL");
   sub->add_option("--dialect", args->dialect,
-                  "Target product: postgres (default), or tidb (MySQL-dialect files and a "
-                  "mysql:// URL, through a MariaDB dev server)");
+                  "Target product: postgres (default; a --db that is CockroachDB, YugabyteDB or "
+                  "Spanner is planned as that product), cockroachdb, yugabytedb, spanner-pg, or "
+                  "tidb (MySQL-dialect files and a mysql:// URL, through a MariaDB dev server)");
   sub->add_option("--from", args->from,
-                  "With --dialect tidb: plan offline from these schema files instead of a live "
-                  "--db (needs --server-version)");
+                  "With a --dialect other than postgres: plan offline from these schema files "
+                  "(the current state) instead of a live --db (needs --server-version, except "
+                  "for spanner-pg)");
   sub->add_option("--schema", args->schema_path, "Desired-state .sql file or directory")
       ->required();
   sub->add_option("--dev-url", args->dev_url,
@@ -130,10 +156,19 @@ void register_plan(CLI::App& app) {
       if (rc != kOk) std::exit(rc);
       return;
     }
+    if (is_pgwire_dialect(args->dialect)) {
+      PgwirePlanArgs p = pgwire_args(*args);
+      const char* env = std::getenv("DATABASE_URL");
+      if (!p.from.empty() && env && p.db == env) p.db.clear();
+      int rc = run_plan_pgwire(p);
+      if (rc != kOk) std::exit(rc);
+      return;
+    }
     if (args->dialect != "postgres")
       throw CLI::ValidationError("--dialect", "unknown dialect \"" + args->dialect + "\"");
     if (args->db.empty()) throw CLI::RequiredError("--db");
-    if (!args->from.empty()) throw CLI::ValidationError("--from", "only with --dialect tidb");
+    if (!args->from.empty())
+      throw CLI::ValidationError("--from", "only with a --dialect other than postgres");
     int rc = run_plan(*args);
     if (rc != kOk) std::exit(rc);
   });

@@ -52,8 +52,9 @@ compat::Version version_of(const std::string& dialect, const std::string& text) 
 }
 
 int plan_and_write(const PgwirePlanArgs& a, const schema::Catalog& live,
-                   const compat::Version& version) {
-  schema::Catalog desired = load_desired(a.schema_path, a.dev_url, a.quiet_warnings);
+                   const compat::Version& version, const schema::Catalog* loaded) {
+  schema::Catalog desired =
+      loaded ? *loaded : load_desired(a.schema_path, a.dev_url, a.quiet_warnings);
   if (!a.quiet_warnings)
     for (const auto& u : live.unsupported)
       std::cerr << "seam: warning: " << u << " (in the current state; seam leaves it alone)\n";
@@ -98,7 +99,8 @@ bool is_pgwire_dialect(const std::string& dialect) {
   return std::find(d.begin(), d.end(), dialect) != d.end();
 }
 
-int plan_pgwire_live(pqxx::connection& c, const pgwire::Server& server, const PgwirePlanArgs& a) {
+int plan_pgwire_live(pqxx::connection& c, const pgwire::Server& server, const PgwirePlanArgs& a,
+                     const schema::Catalog* desired) {
   PgwirePlanArgs args = a;
   args.dialect = server.dialect;
   compat::Version v =
@@ -109,7 +111,7 @@ int plan_pgwire_live(pqxx::connection& c, const pgwire::Server& server, const Pg
               << " from compat-matrix/" << server.dialect
               << ".yaml (documentation only, not measured by seam)\n";
   schema::Catalog live = pgwire::inspect(c, server);
-  return plan_and_write(args, live, v);
+  return plan_and_write(args, live, v, desired);
 }
 
 int run_plan_pgwire(const PgwirePlanArgs& a) {
@@ -126,7 +128,7 @@ int run_plan_pgwire(const PgwirePlanArgs& a) {
                                      " version the plan is for (e.g. 24.3)");
     compat::Version v = version_of(a.dialect, a.server_version);
     schema::Catalog live = load_desired(a.from, a.dev_url, a.quiet_warnings);
-    return plan_and_write(a, live, v);
+    return plan_and_write(a, live, v, nullptr);
   }
   auto conn = pg::connect(a.db);
   pgwire::Server server = pgwire::detect(*conn);

@@ -10,6 +10,7 @@
 #include <pqxx/connection>
 
 #include "dialects/pgwire/detect.hpp"
+#include "schema/model.hpp"
 
 namespace seam::cmd {
 
@@ -30,7 +31,9 @@ bool is_pgwire_dialect(const std::string& dialect);
 // exit code (kOk, or kDifferences with exit_code and a non-empty plan).
 int run_plan_pgwire(const PgwirePlanArgs& a);
 
-// The live path on an open connection to `server` (not PostgreSQL).
-int plan_pgwire_live(pqxx::connection& c, const pgwire::Server& server, const PgwirePlanArgs& a);
+// The live path on an open connection to `server` (not PostgreSQL);
+// `desired`, when given, is the desired state already loaded from a.schema_path.
+int plan_pgwire_live(pqxx::connection& c, const pgwire::Server& server, const PgwirePlanArgs& a,
+                     const schema::Catalog* desired = nullptr);
 
 }  // namespace seam::cmd
