@@ -64,6 +64,9 @@ const pgwire::Product& product() {
         "CockroachDB waits until no node holds a lease on the table's old schema version: a "
         "long-running transaction that touched the table delays this step (it does not block "
         "other sessions).";
+    // RENAME COLUMN is a table command that combines with others in one
+    // ALTER TABLE, applied atomically ("Add and rename columns atomically",
+    // https://www.cockroachlabs.com/docs/stable/rename-column).
     p.combined_rename_swap = true;
     p.column_type = column_type;
     p.no_rewrite_type_change = no_rewrite;

@@ -1,0 +1,215 @@
+// The pgwire planner without a server (catalogs from SQL text through the
+// offline loader): the matrix drives every choice - a verified override drops
+// the dialect-unverified hazard, a missing entry or an unsupported one stops
+// the plan naming the change, product, version and notes - and the products'
+// type rules (CockroachDB's INT4, Spanner's missing integer widths, which
+// type change is which op). The golden cases (dialect_golden_test) show whole
+// plans; these pin the rules behind them.
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "compat-matrix/matrix.hpp"
+#include "compat-matrix/override.hpp"
+#include "dialects/pgwire/plan.hpp"
+#include "dialects/pgwire/product.hpp"
+#include "differ/diff.hpp"
+#include "planner/plan_yaml.hpp"
+#include "schema/errors.hpp"
+#include "schema/load.hpp"
+
+namespace {
+
+using namespace seam;
+
+schema::Catalog cat(const std::string& sql) {
+  return schema::load_sql(sql).catalog;
+}
+
+struct Planned {
+  planner::Plan plan;
+  std::string error;  // the UnsupportedError's message, "" when planned
+};
+
+Planned plan(const std::string& dialect, const std::string& version, const std::string& from,
+             const std::string& to, const compat::Matrix* matrix = nullptr) {
+  schema::Catalog a = cat(from), b = cat(to);
+  pgwire::PlanInput in;
+  in.dialect = dialect;
+  in.version = version == "all" ? compat::Version{1, -1} : compat::Version::parse(version);
+  in.matrix = matrix ? matrix : &compat::builtin(dialect);
+  Planned p;
+  try {
+    p.plan = pgwire::make_plan(differ::diff(a, b), a, b, in);
+  } catch (const UnsupportedError& e) {
+    p.error = e.what();
+  }
+  return p;
+}
+
+bool has_hazard(const planner::Step& s, planner::HazardType t) {
+  return std::any_of(s.hazards.begin(), s.hazards.end(),
+                     [&](const planner::Hazard& h) { return h.type == t; });
+}
+
+const char* kAccounts = "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);";
+const char* kAccountsIndexed =
+    "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL);"
+    "CREATE INDEX accounts_email_idx ON accounts (email);";
+
+TEST(PgwirePlan, IndexIsOnePlainOnlineJobStepFlaggedUnverified) {
+  auto p = plan("cockroachdb", "24.3", kAccounts, kAccountsIndexed);
+  ASSERT_EQ(p.error, "");
+  ASSERT_EQ(p.plan.steps.size(), 1u);
+  const auto& s = p.plan.steps[0];
+  EXPECT_EQ(s.op, "create_index");
+  EXPECT_EQ(s.sql, "CREATE INDEX accounts_email_idx ON public.accounts (email);\n");
+  EXPECT_FALSE(s.transactional);
+  EXPECT_TRUE(s.locks.empty());
+  EXPECT_TRUE(has_hazard(s, planner::HazardType::DialectUnverified));
+  EXPECT_TRUE(has_hazard(s, planner::HazardType::LongRunning));
+  EXPECT_NE(s.message.find("PAUSE JOB"), std::string::npos) << s.message;
+  EXPECT_EQ(p.plan.dialect, "cockroachdb");
+  EXPECT_EQ(p.plan.server_version, "24.3");
+}
+
+TEST(PgwirePlan, AVerifiedOverrideDropsTheDialectUnverifiedHazard) {
+  compat::Matrix over = compat::parse(R"(dialect: cockroachdb
+product: CockroachDB
+entries:
+  - op: create_index
+    versions: "24.3"
+    lock: none
+    rewrite: false
+    scan: true
+    transactional: false
+    strategy: online_job
+    notes: "Measured on our cluster."
+    source: "https://example.invalid/our-runbook"
+)",
+                                      "override.yaml");
+  compat::Matrix m = compat::layer(compat::builtin("cockroachdb"), over);
+  auto p = plan("cockroachdb", "24.3", kAccounts, kAccountsIndexed, &m);
+  ASSERT_EQ(p.error, "");
+  ASSERT_EQ(p.plan.steps.size(), 1u);
+  EXPECT_FALSE(has_hazard(p.plan.steps[0], planner::HazardType::DialectUnverified));
+  EXPECT_NE(p.plan.steps[0].message.find("Measured on our cluster."), std::string::npos);
+  // Outside the override's range the built-in, unverified entry applies.
+  auto q = plan("cockroachdb", "25.1", kAccounts, kAccountsIndexed, &m);
+  ASSERT_EQ(q.error, "");
+  EXPECT_TRUE(has_hazard(q.plan.steps[0], planner::HazardType::DialectUnverified));
+}
+
+TEST(PgwirePlan, AMissingEntryIsRefusedNotGuessed) {
+  compat::Matrix m = compat::builtin("cockroachdb");
+  m.entries.erase(std::remove_if(m.entries.begin(), m.entries.end(),
+                                 [](const compat::Entry& e) { return e.op == "create_index"; }),
+                  m.entries.end());
+  auto p = plan("cockroachdb", "24.3", kAccounts, kAccountsIndexed, &m);
+  EXPECT_NE(p.error.find("add index public.accounts_email_idx"), std::string::npos) << p.error;
+  EXPECT_NE(p.error.find("no operation create_index"), std::string::npos) << p.error;
+  EXPECT_NE(p.error.find("CockroachDB 24.3"), std::string::npos) << p.error;
+  // A version the matrix does not cover at all.
+  auto old = plan("cockroachdb", "22.2", kAccounts, kAccountsIndexed);
+  EXPECT_NE(old.error.find("22.2"), std::string::npos) << old.error;
+}
+
+TEST(PgwirePlan, AnUnsupportedEntryStopsWithItsNotes) {
+  auto p = plan("spanner-pg", "all",
+                "CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE d (id bigint PRIMARY KEY, m mood);",
+                "CREATE TYPE mood AS ENUM ('ok', 'sad'); CREATE TABLE d (id bigint PRIMARY KEY, m "
+                "mood);");
+  EXPECT_NE(p.error.find("add_enum_value is not supported on Spanner (PostgreSQL interface)"),
+            std::string::npos)
+      << p.error;
+  EXPECT_NE(p.error.find("No user-defined types"), std::string::npos) << p.error;
+}
+
+TEST(PgwirePlan, ChangesNoMatrixOpCoversAreRefused) {
+  auto p = plan("yugabytedb", "2024.2", kAccounts,
+                std::string(kAccounts) + "CREATE VIEW v AS SELECT id FROM accounts;");
+  EXPECT_NE(p.error.find("add view public.v"), std::string::npos) << p.error;
+  EXPECT_NE(p.error.find("no compat-matrix operation covers it"), std::string::npos) << p.error;
+}
+
+TEST(PgwirePlan, CockroachDBRendersIntegerAsInt4) {
+  auto p = plan("cockroachdb", "25.1", kAccounts,
+                "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, n integer);");
+  ASSERT_EQ(p.error, "");
+  ASSERT_EQ(p.plan.steps.size(), 1u);
+  EXPECT_EQ(p.plan.steps[0].sql, "ALTER TABLE public.accounts ADD COLUMN n int4;\n");
+}
+
+TEST(PgwirePlan, TypeChangeOpIsTheProducts) {
+  const char* from = "CREATE TABLE t (id bigint PRIMARY KEY, a integer NOT NULL, s varchar(10));";
+  const char* wider = "CREATE TABLE t (id bigint PRIMARY KEY, a bigint NOT NULL, s varchar(10));";
+  const char* longer = "CREATE TABLE t (id bigint PRIMARY KEY, a integer NOT NULL, s varchar(20));";
+  // CockroachDB stores every integer alike: INT4 -> INT8 is no rewrite.
+  auto c = plan("cockroachdb", "23.2", from, wider);
+  ASSERT_EQ(c.error, "");
+  ASSERT_EQ(c.plan.steps.size(), 1u);
+  EXPECT_EQ(c.plan.steps[0].op, "alter_type_binary_coercible");
+  // YugabyteDB rewrites it, as PostgreSQL does: a shadow column with a trigger.
+  auto y = plan("yugabytedb", "2024.2", from, wider);
+  ASSERT_EQ(y.error, "");
+  ASSERT_GT(y.plan.steps.size(), 5u);
+  EXPECT_EQ(y.plan.steps[0].op, "add_column_nullable");
+  EXPECT_TRUE(std::any_of(y.plan.steps.begin(), y.plan.steps.end(),
+                          [](const planner::Step& s) { return s.op == "create_trigger"; }));
+  // A longer varchar is metadata only on YugabyteDB 2024+, and has no entry on 2.20.
+  auto y2 = plan("yugabytedb", "2024.2", from, longer);
+  ASSERT_EQ(y2.error, "");
+  EXPECT_EQ(y2.plan.steps[0].op, "alter_type_binary_coercible");
+  auto y20 = plan("yugabytedb", "2.20", from, longer);
+  EXPECT_NE(y20.error.find("alter_type_binary_coercible"), std::string::npos) << y20.error;
+  // Spanner has no 4-byte integer at all.
+  auto s = plan("spanner-pg", "all", from, wider);
+  EXPECT_NE(s.error.find("type integer does not exist"), std::string::npos) << s.error;
+}
+
+TEST(PgwirePlan, AppDualWriteCheckpointAddressesTheApplication) {
+  const char* from = "CREATE TABLE t (id bigint PRIMARY KEY, a bigint NOT NULL);";
+  const char* to = "CREATE TABLE t (id bigint PRIMARY KEY, a numeric NOT NULL);";
+  auto p = plan("cockroachdb", "24.1", from, to);
+  ASSERT_EQ(p.error, "");
+  auto cp = std::find_if(p.plan.steps.begin(), p.plan.steps.end(), [](const planner::Step& s) {
+    return s.kind == planner::StepKind::Checkpoint;
+  });
+  ASSERT_NE(cp, p.plan.steps.end());
+  EXPECT_EQ(cp->message.rfind("CockroachDB 24.1 has no triggers", 0), 0u) << cp->message;
+  EXPECT_NE(cp->message.find("APPLICATION must write both columns"), std::string::npos);
+  // No trigger before 24.3; on 24.3 the trigger keeps the copy and the
+  // checkpoint is the standard one.
+  EXPECT_FALSE(std::any_of(p.plan.steps.begin(), p.plan.steps.end(),
+                           [](const planner::Step& s) { return s.op == "create_trigger"; }));
+  auto t = plan("cockroachdb", "24.3", from, to);
+  ASSERT_EQ(t.error, "");
+  for (const auto& s : t.plan.steps)
+    if (s.kind == planner::StepKind::Checkpoint)
+      EXPECT_EQ(s.message.find("APPLICATION"), std::string::npos) << s.message;
+}
+
+TEST(PgwirePlan, Deterministic) {
+  const char* from =
+      "CREATE TABLE t (id bigint PRIMARY KEY, a integer NOT NULL, b text);"
+      "CREATE TABLE u (id bigint PRIMARY KEY, b text);";
+  const char* to =
+      "CREATE TABLE t (id bigint PRIMARY KEY, a bigint NOT NULL, b text);"
+      "CREATE TABLE u (id bigint PRIMARY KEY, c text NOT NULL DEFAULT 'x');"
+      "CREATE INDEX u_c_idx ON u (c);";
+  auto a = plan("yugabytedb", "2024.2", from, to);
+  auto b = plan("yugabytedb", "2024.2", from, to);
+  ASSERT_EQ(a.error, "");
+  EXPECT_GT(a.plan.steps.size(), 8u);
+  EXPECT_EQ(planner::to_yaml(a.plan), planner::to_yaml(b.plan));
+}
+
+TEST(PgwirePlan, ProductsAreTheThreeDialects) {
+  EXPECT_EQ(pgwire::product_dialects(),
+            (std::vector<std::string>{"cockroachdb", "spanner-pg", "yugabytedb"}));
+  EXPECT_THROW(pgwire::product("postgres"), UnsupportedError);
+  EXPECT_EQ(pgwire::version_text("spanner-pg", compat::Version{1, -1}), "all");
+  EXPECT_EQ(pgwire::version_text("cockroachdb", compat::Version::parse("v24.3.1")), "24.3");
+}
+
+}  // namespace
