@@ -58,7 +58,8 @@ const pgwire::Product& product() {
     p.name = "CockroachDB";
     p.job = "a schema-change job";
     p.job_control =
-        "SHOW JOBS lists it with its progress; PAUSE JOB, RESUME JOB and CANCEL JOB control it";
+        "SHOW JOBS lists it with its progress; PAUSE JOB, RESUME JOB and CANCEL JOB control it, "
+        "also through `seam jobs list --db-jobs` and `seam jobs pause|resume|cancel --db-job ID`";
     p.job_control_op = "pause_schema_job";
     p.instant_wait =
         "CockroachDB waits until no node holds a lease on the table's old schema version: a "
