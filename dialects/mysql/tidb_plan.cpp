@@ -268,7 +268,13 @@ class Planner {
       HazardType t = h.kind == differ::HazardKind::DataLoss      ? HazardType::DataLoss
                      : h.kind == differ::HazardKind::MaybeRename ? HazardType::MaybeRename
                                                                  : HazardType::AppCompat;
-      d.step.hazards.push_back({t, h.message});
+      // The MySQL-dialect loader runs the files on a server, which drops
+      // comments: a seam:renamed-from annotation never reaches the differ.
+      d.step.hazards.push_back(
+          {t, h.message + (t == HazardType::MaybeRename
+                               ? " (MySQL-dialect files cannot carry that annotation yet: "
+                                 "rename the column by hand first if it is a rename)"
+                               : "")});
     }
   }
 
