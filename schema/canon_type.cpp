@@ -28,6 +28,42 @@ const std::map<std::string, std::string>& sql_names() {
   return m;
 }
 
+// The parser gives a restricted interval as typmods (field mask[, precision]),
+// e.g. INTERVAL DAY TO SECOND(2) as (7176, 2); format_type spells it back as
+// "interval day to second(2)", and so must seam (a numeric typmod list is not
+// valid SQL, and "interval(6)" would be a precision). Masks as
+// INTERVAL_MASK() in PostgreSQL's datetime.h.
+std::string interval_type(const std::string& mods) {
+  constexpr long kMonth = 1 << 1, kYear = 1 << 2, kDay = 1 << 3, kHour = 1 << 10,
+                 kMinute = 1 << 11, kSecond = 1 << 12, kFull = 0x7FFF;
+  static const std::pair<long, const char*> fields[] = {
+      {kYear, " year"},
+      {kMonth, " month"},
+      {kDay, " day"},
+      {kHour, " hour"},
+      {kMinute, " minute"},
+      {kSecond, " second"},
+      {kYear | kMonth, " year to month"},
+      {kDay | kHour, " day to hour"},
+      {kDay | kHour | kMinute, " day to minute"},
+      {kDay | kHour | kMinute | kSecond, " day to second"},
+      {kHour | kMinute, " hour to minute"},
+      {kHour | kMinute | kSecond, " hour to second"},
+      {kMinute | kSecond, " minute to second"},
+      {kFull, ""}};
+  size_t comma = mods.find(',');
+  std::string mask_text = mods.substr(0, comma);
+  std::string prec = comma == std::string::npos ? "" : mods.substr(comma + 1);
+  long mask = -1;
+  try {
+    mask = std::stol(mask_text);
+  } catch (const std::exception&) {
+  }
+  for (const auto& [m, text] : fields)
+    if (m == mask) return "interval" + std::string(text) + (prec.empty() ? "" : "(" + prec + ")");
+  return "interval(" + mods + ")";  // not a mask the grammar makes: keep what was written
+}
+
 std::string typmod_list(const PgQuery__TypeName* t) {
   std::string out;
   for (size_t i = 0; i < t->n_typmods; i++) {
@@ -74,7 +110,8 @@ std::string format_type_name(const PgQuery__TypeName* t) {
     } else if (n == "bpchar") {
       base = mods.empty() ? "bpchar" : "character";
     } else if (n == "interval" && builtin && !mods.empty()) {
-      base = "interval";  // field-restricted intervals keep their numeric typmods here
+      base = interval_type(mods);  // the typmods are a field mask and a precision
+      mods.clear();
     } else {
       // pg_catalog names print bare even when they are keywords (numeric, bit)
       base = builtin ? n : quote_ident(n);

@@ -73,6 +73,7 @@ std::string base_type(std::string t) {
     size_t q = t.find(')', p);
     t = t.substr(0, p) + (q == std::string::npos ? "" : t.substr(q + 1));
   }
+  if (t.rfind("interval ", 0) == 0) t = "interval";  // "interval day to second": fields, one type
   return t;
 }
 
