@@ -153,7 +153,8 @@ std::string batch_update_tidb(const Backfill& b, const Throttle& t) {
   std::string list, set;
   for (const auto& k : b.key) list += (list.empty() ? "" : ", ") + bq(k);
   std::string keys = b.key.size() == 1 ? list : "(" + list + ")";
-  for (const auto& a : b.set) set += (set.empty() ? "" : ", ") + bq(a.column) + " = " + a.expression;
+  for (const auto& a : b.set)
+    set += (set.empty() ? "" : ", ") + bq(a.column) + " = " + a.expression;
   int64_t n = b.batch_size ? b.batch_size : t.batch_size;
   return "SELECT " + list + " FROM " + table + " WHERE " + keys + " > <cursor> ORDER BY " + list +
          " LIMIT 1 OFFSET " + std::to_string(n > 0 ? n - 1 : 0) + ";\nUPDATE " + table + " SET " +
@@ -569,8 +570,14 @@ std::string to_markdown(const Plan& p) {
 
 std::string to_sql(const Plan& p) {
   std::string o;
-  o += "-- seam plan preview: a reading copy, not a script. `seam apply` runs the plan file,\n"
-       "-- batching backfills and stopping at checkpoints.\n";
+  if (p.dialect.empty() || p.dialect == "postgres")
+    o += "-- seam plan preview: a reading copy, not a script. `seam apply` runs the plan file,\n"
+         "-- batching backfills and stopping at checkpoints.\n";
+  else  // seam apply runs PostgreSQL plans only (cmd/apply.cpp refuses the others)
+    o += "-- seam plan preview: a reading copy, not a script. `seam apply` does not run " +
+         p.dialect +
+         " plans yet:\n-- run each step alone, in order, the backfills batch by batch, and stop "
+         "at the checkpoints.\n";
   comment(o, "-- ",
           "seam " + p.seam_version + ", " + p.dialect + " " + p.server_version + ", plan format " +
               std::to_string(p.format_version));
