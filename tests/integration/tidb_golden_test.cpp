@@ -444,6 +444,34 @@ TEST(TidbPlanner, RefusesWhatTidbCannotDoOnline) {
           "CREATE TABLE t (n INT NULL, u CHAR(36) NULL DEFAULT (uuid()));", "no primary key");
 }
 
+// The example MySQL-dialect schema: a database built from its files and the
+// files loaded as the desired state plan to nothing, for every version.
+TEST(TidbPlanner, ExampleShopInSyncPlansNothing) {
+  const fs::path shop = fs::path(SEAM_SOURCE_DIR) / "examples" / "tidb-shop";
+  auto c = server().connect();
+  c.exec("DROP DATABASE IF EXISTS tidb_shop_noop");
+  c.exec("CREATE DATABASE tidb_shop_noop");
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(shop))
+    if (e.path().extension() == ".sql") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  ASSERT_FALSE(files.empty());
+  {
+    auto t = server().connect("tidb_shop_noop");
+    for (const auto& f : files) run_statements(t, read(f), f.string());
+  }
+  Loaded l;
+  l.live = mysql::inspect(c, "tidb_shop_noop", {.as_schema = "shop"});
+  l.desired = mysql::load_path(c, shop.string(), {.schema_name = "shop"}).catalog;
+  ASSERT_FALSE(l.live.tables.empty());
+  for (const char* v : {"7.1", "7.5", "8.5"}) {
+    planner::Plan p = plan(l, v);
+    EXPECT_TRUE(p.empty()) << v << ":\n" << planner::to_yaml(p);
+    EXPECT_EQ(p.dialect, "tidb");
+  }
+  c.exec("DROP DATABASE tidb_shop_noop");
+}
+
 // What the executor's batch statement would need on MariaDB: the shape
 // planner/plan.hpp documents (LIMIT inside an IN subquery on the updated
 // table) is refused, which is why TiDB plans batch by primary-key ranges.
