@@ -336,9 +336,13 @@ class Planner {
             drop_column(ci, c);
           else if constexpr (std::is_same_v<T, AlterColumnType> || std::is_same_v<T, SetNotNull> ||
                              std::is_same_v<T, SetDefault> || std::is_same_v<T, AlterIdentity> ||
-                             std::is_same_v<T, SetComment>)
+                             std::is_same_v<T, SetComment>) {
+            if (!column_change(ch))  // a comment on a table or index
+              throw UnsupportedError(describe(ch) +
+                                     ": comments other than column comments are not planned for "
+                                     "TiDB yet; change it by hand (ALTER TABLE ... COMMENT = ...)");
             modify_column(ci);
-          else if constexpr (std::is_same_v<T, AddIndex>)
+          } else if constexpr (std::is_same_v<T, AddIndex>)
             add_index(ci, c);
           else if constexpr (std::is_same_v<T, DropIndex>)
             drop(ci, c.obj.table, table_alter(c.obj.table) + drop_index_clause(index_name(c.obj)),

@@ -440,6 +440,9 @@ TEST(TidbPlanner, RefusesWhatTidbCannotDoOnline) {
           "CREATE TABLE c (id INT NOT NULL PRIMARY KEY, p_id BIGINT NOT NULL,\n"
           "  CONSTRAINT c_p_fk FOREIGN KEY (p_id) REFERENCES p (id));",
           "foreign key c_p_fk");
+  refused("table_comment", "CREATE TABLE t (id INT NOT NULL PRIMARY KEY) COMMENT 'a';",
+          "CREATE TABLE t (id INT NOT NULL PRIMARY KEY) COMMENT 'b';",
+          "comments other than column comments");
   refused("per_row_no_pk", "CREATE TABLE t (n INT NULL);",
           "CREATE TABLE t (n INT NULL, u CHAR(36) NULL DEFAULT (uuid()));", "no primary key");
 }
