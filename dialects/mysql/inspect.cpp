@@ -66,6 +66,39 @@ std::string canonical_type(const std::string& column_type) {
   return std::regex_replace(t, int_width, "$1");
 }
 
+std::optional<std::string> column_default(const std::optional<std::string>& raw,
+                                          const std::string& column_type, const std::string& extra,
+                                          bool mariadb) {
+  if (!raw) return std::nullopt;
+  // MariaDB: an expression already; the word NULL means "no default".
+  if (mariadb) return *raw == "NULL" ? std::nullopt : raw;
+  static const std::regex now(R"(^(current_timestamp|now|localtimestamp|localtime)(\((\d*)\))?$)",
+                              std::regex::icase);
+  std::smatch m;
+  if (std::regex_match(*raw, m, now)) return "current_timestamp(" + m[3].str() + ")";
+  if (lower(extra).find("default_generated") != std::string::npos) {
+    // An expression default: lower case outside quotes, as MariaDB prints it.
+    std::string e = *raw;
+    char quote = 0;
+    for (char& ch : e) {
+      if (quote) {
+        if (ch == quote) quote = 0;
+      } else if (ch == '\'' || ch == '"' || ch == '`') {
+        quote = ch;
+      } else {
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      }
+    }
+    return e;
+  }
+  static const std::regex numeric(
+      R"(^(tinyint|smallint|mediumint|int|integer|bigint|decimal|numeric|float|double|real|bit|year)\b.*)");
+  if (std::regex_match(lower(column_type), numeric)) return *raw;
+  std::string out = "'";
+  for (char ch : *raw) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out + "'";
+}
+
 Catalog inspect(Connection& c, const std::string& database, const InspectOptions& opts) {
   const std::string db = c.quote_literal(database);
   const std::string as = opts.as_schema.empty() ? database : opts.as_schema;
@@ -74,6 +107,7 @@ Catalog inspect(Connection& c, const std::string& database, const InspectOptions
 
   Catalog cat;
   cat.source = "mysql " + c.server_info() + " database " + database;
+  const bool mariadb = c.server_info().find("MariaDB") != std::string::npos;
   cat.server_version = static_cast<int>(c.server_version());
   cat.schemas[as] = schema::Schema{as, "", {}};
   auto qn = [&](const std::string& table) { return QualName{as, table}; };
@@ -113,8 +147,10 @@ Catalog inspect(Connection& c, const std::string& database, const InspectOptions
     col.comment = str(r, 7);
     const std::string extra = lower(str(r, 5));
     // MariaDB prints a default as an expression: 'text' quoted, NULL as the
-    // word NULL (which means "no default" for the model).
-    if (r.at(4) && *r.at(4) != "NULL") col.default_expr = expr(*r.at(4));
+    // word NULL (which means "no default" for the model); MySQL and TiDB the
+    // bare value (column_default makes it MariaDB's spelling).
+    if (auto d = column_default(r.at(4), str(r, 2), str(r, 5), mariadb))
+      col.default_expr = expr(*d);
     if (extra.find("auto_increment") != std::string::npos) col.identity = 'd';
     const std::string where = "column " + as + "." + str(r, 0) + "." + col.name;
     if (extra.find("stored generated") != std::string::npos ||

@@ -16,6 +16,7 @@
 //   schema::Catalog cat = mysql::inspect(c, "shop");
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "dialects/mysql/client.hpp"
@@ -35,6 +36,18 @@ schema::Catalog inspect(Connection& c, const std::string& database,
 
 // The index's own name (without the "<table>." of its key).
 std::string index_name(const schema::Index& ix);
+
+// information_schema.COLUMNS.COLUMN_DEFAULT as seam compares it: MariaDB's
+// spelling, which is an expression ('text' quoted, current_timestamp(),
+// uuid()). MySQL 8 and TiDB print the bare value instead (text unquoted,
+// CURRENT_TIMESTAMP, expression defaults flagged DEFAULT_GENERATED in EXTRA),
+// which is turned into the same spelling - so a column loaded through the
+// MariaDB dev server and the same column inspected on TiDB compare equal.
+// nullopt = no default. (TiDB's spelling follows MySQL's documentation; not
+// checked against a TiDB server here.)
+std::optional<std::string> column_default(const std::optional<std::string>& raw,
+                                          const std::string& column_type, const std::string& extra,
+                                          bool mariadb);
 
 // A COLUMN_TYPE as seam compares it: lower case, integer display widths
 // dropped ("int(11)" -> "int", "bigint(20) unsigned" -> "bigint unsigned"),

@@ -1,10 +1,12 @@
 // Without a server: mysql:// URLs (parsing, redaction), TiDB detection from
-// `SELECT VERSION()`, and the ADMIN ... DDL JOBS statements behind seam's job
-// verbs (ids validated, pause/resume only from 7.2). The verbs against a real
-// server that is not TiDB are in tests/integration/tidb_cli_test.cpp.
+// `SELECT VERSION()`, the ADMIN ... DDL JOBS statements behind seam's job
+// verbs (ids validated, pause/resume only from 7.2), and the COLUMN_DEFAULT
+// spellings of MySQL/TiDB made MariaDB's (what the live TiDB path compares). The verbs against a
+// real server that is not TiDB are in tests/integration/tidb_cli_test.cpp.
 #include <gtest/gtest.h>
 
 #include "dialects/mysql/detect.hpp"
+#include "dialects/mysql/inspect.hpp"
 #include "dialects/mysql/tidb_jobs.hpp"
 #include "dialects/mysql/url.hpp"
 #include "schema/errors.hpp"
@@ -106,6 +108,32 @@ TEST(TidbJobs, FormatTable) {
   EXPECT_EQ(mysql::format_table({"JOB_ID", "STATE"}, {{"7", "running"}, {"12", std::nullopt}}),
             "JOB_ID  STATE\n------  -------\n7       running\n12      NULL\n");
   EXPECT_EQ(mysql::format_table({"A"}, {}), "A\n-\n(no rows)\n");
+}
+
+TEST(MysqlInspect, ColumnDefaultsInMariaDbSpelling) {
+  using mysql::column_default;
+  auto d = [](const char* raw, const char* type, const char* extra, bool mariadb) {
+    return column_default(raw ? std::optional<std::string>(raw) : std::nullopt, type, extra,
+                          mariadb)
+        .value_or("<none>");
+  };
+  // MariaDB: as printed; the word NULL is no default.
+  EXPECT_EQ(d("'active'", "enum('active','x')", "", true), "'active'");
+  EXPECT_EQ(d("NULL", "varchar(3)", "", true), "<none>");
+  EXPECT_EQ(d("current_timestamp(3)", "datetime(3)", "", true), "current_timestamp(3)");
+  // MySQL 8 / TiDB: bare values.
+  EXPECT_EQ(d(nullptr, "varchar(3)", "", false), "<none>");
+  EXPECT_EQ(d("active", "enum('active','x')", "", false), "'active'");
+  EXPECT_EQ(d("it's", "varchar(10)", "", false), "'it''s'");
+  EXPECT_EQ(d("NULL", "varchar(10)", "", false), "'NULL'");  // the text NULL, not SQL NULL
+  EXPECT_EQ(d("0", "int", "", false), "0");
+  EXPECT_EQ(d("1.50", "decimal(5,2)", "", false), "1.50");
+  EXPECT_EQ(d("2020-01-01 00:00:00", "datetime", "", false), "'2020-01-01 00:00:00'");
+  EXPECT_EQ(d("CURRENT_TIMESTAMP", "timestamp", "DEFAULT_GENERATED", false), "current_timestamp()");
+  EXPECT_EQ(d("CURRENT_TIMESTAMP(3)", "datetime(3)", "", false), "current_timestamp(3)");
+  EXPECT_EQ(d("UUID()", "char(36)", "DEFAULT_GENERATED", false), "uuid()");
+  EXPECT_EQ(d("concat('A',`Name`)", "varchar(9)", "DEFAULT_GENERATED", false),
+            "concat('A',`Name`)");
 }
 
 }  // namespace
