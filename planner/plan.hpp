@@ -60,9 +60,12 @@ struct Lock {
   bool operator==(const Lock&) const = default;
 };
 
-// A batched data copy. The executor runs, per batch,
-//   UPDATE table SET <set...> WHERE (key) IN (SELECT key FROM table WHERE (key) > (cursor) ORDER BY key LIMIT batch_size)
-// committing each batch with its cursor in the job ledger.
+// A batched data copy. Per batch the executor takes the next batch_size keys
+// after the cursor (SELECT key FROM table WHERE (key) > (cursor) ORDER BY key
+// LIMIT batch_size), then runs one UPDATE table SET <set...> over that key
+// range (first to last key of the batch) AND `where`, committing it with the
+// new cursor in the job ledger (executor/backfill_sql.cpp). TiDB plans batch
+// by primary-key ranges the same way (dialects/mysql/tidb_backfill.hpp).
 struct Backfill {
   std::string table;                 // qualified, unquoted
   std::vector<std::string> key;      // primary key columns (unquoted)

@@ -133,10 +133,10 @@ std::string batch_update(const Backfill& b, const Throttle& t) {
     set += (set.empty() ? "" : ",\n       ") + schema::quote_ident(a.column) + " = " + a.expression;
   return "WITH batch AS (SELECT " + keys + " FROM " + qual(b.table) + " WHERE (" + keys +
          ") > (<cursor>)\n                ORDER BY " + keys + " LIMIT " +
-         std::to_string(b.batch_size ? b.batch_size : t.batch_size) + ")\nUPDATE " +
-         qual(b.table) + "\n   SET " + set + "\n WHERE (" + keys +
-         ") >= (<first key of batch>) AND (" + keys + ") <= (<last key of batch>)" +
-         (b.where.empty() ? "" : "\n   AND (" + b.where + ")") + ";\n";
+         std::to_string(b.batch_size ? b.batch_size : t.batch_size) + ")\nUPDATE " + qual(b.table) +
+         "\n   SET " + set + "\n WHERE (" + keys + ") >= (<first key of batch>) AND (" + keys +
+         ") <= (<last key of batch>)" + (b.where.empty() ? "" : "\n   AND (" + b.where + ")") +
+         ";\n";
 }
 
 // A TiDB plan's batch (MySQL dialect): backtick quoting, tables by name only,
