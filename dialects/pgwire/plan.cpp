@@ -367,12 +367,9 @@ void Planner::plan_change(size_t ci) {
         };
         if constexpr (std::is_same_v<T, AddTable>)
           add_table(ci, c);
-        else if constexpr (std::is_same_v<T, DropTable>) {
-          rendered(ci, "drop_table", &c.obj.name, true, false);
-          out_.back().step.hazards.push_back(
-              {HazardType::AppCompat, "Old application code must no longer use " +
-                                          c.obj.name.str() + " when this step runs."});
-        } else if constexpr (std::is_same_v<T, AddColumn>)
+        else if constexpr (std::is_same_v<T, DropTable>)
+          drop_table(ci, c);
+        else if constexpr (std::is_same_v<T, AddColumn>)
           add_column(ci, c);
         else if constexpr (std::is_same_v<T, DropColumn>)
           drop_column(ci, c);
@@ -398,8 +395,12 @@ void Planner::plan_change(size_t ci) {
           renamed("rename_table", c.old_obj.name);
         else if constexpr (std::is_same_v<T, RenameIndex>)
           renamed("rename_index", c.old_obj.table);
+        else if constexpr (std::is_same_v<T, AddView>)
+          add_view(ci, c);
+        else if constexpr (std::is_same_v<T, DropView>)
+          drop_view(ci, c);
         else if constexpr (std::is_same_v<T, ReplaceView>)
-          rendered(ci, "replace_view", nullptr, false);
+          replace_view(ci, c);
         else if constexpr (std::is_same_v<T, AddTrigger>)
           rendered(ci, "create_trigger", &c.obj.table, false);
         else if constexpr (std::is_same_v<T, DropTrigger>)

@@ -17,6 +17,7 @@ using planner::HazardType;
 using planner::Phase;
 using schema::QualName;
 using schema::quote_ident;
+using schema::quote_qual;
 
 namespace {
 
@@ -57,6 +58,33 @@ void Planner::add_table(size_t ci, const differ::AddTable& a) {
   new_keys(d, ci);
   differ_hazards(d, ci);
   push(std::move(d));
+}
+
+void Planner::drop_table(size_t ci, const differ::DropTable& a) {
+  const QualName& t = a.obj.name;
+  std::vector<size_t> first;  // the index drops the table's drop waits for
+  if (p_.drop_indexes_before_table) {
+    // The live catalog's secondary indexes of the table (Catalog::indexes
+    // holds neither the primary key nor constraint-backed indexes), in name
+    // order. The differ emits no DropIndex for an index of a dropped table.
+    for (const auto& [name, ix] : from_.indexes) {
+      if (ix.table != t) continue;
+      Draft d = step(ci, Phase::Contract, "drop_index", "DROP INDEX " + quote_qual(name) + ";\n",
+                     "index " + name.str(), &t);
+      d.drops.push_back(differ::key::rel(name));
+      d.old_needs.push_back(differ::key::rel(t));
+      d.step.message = p_.name + " refuses DROP TABLE while " + t.str() +
+                       " still has secondary indexes, so this drops " + name.str() + " first. " +
+                       d.step.message;
+      first.push_back(push(std::move(d)));
+    }
+  }
+  size_t at = out_.size();
+  rendered(ci, "drop_table", &t, true, false);
+  out_[at].after.insert(out_[at].after.end(), first.begin(), first.end());
+  out_.back().step.hazards.push_back(
+      {HazardType::AppCompat,
+       "Old application code must no longer use " + t.str() + " when this step runs."});
 }
 
 void Planner::add_column(size_t ci, const differ::AddColumn& a) {

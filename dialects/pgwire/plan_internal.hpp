@@ -5,7 +5,8 @@
 //   plan.cpp              dispatch, the matrix lookup, steps and their hazards
 //   plan_columns.cpp      new, dropped and retyped columns, NOT NULL, defaults
 //   plan_copy.cpp         shadow_column / app_dual_write (copy, backfill, swap)
-//   plan_constraints.cpp  constraints, indexes, enum values, renames, views
+//   plan_constraints.cpp  constraints and indexes
+//   plan_views.cpp        added, dropped and changed views
 #pragma once
 
 #include <set>
@@ -82,6 +83,10 @@ class Planner {
   // ---- plan_columns.cpp ---------------------------------------------------------------
   void no_comment(size_t ci, const schema::Column& c) const;
   void add_table(size_t ci, const differ::AddTable& a);
+  // DROP TABLE in contract; on a product that refuses it while the table has
+  // secondary indexes (drop_indexes_before_table), each index of the live
+  // table is dropped first, its own drop_index step.
+  void drop_table(size_t ci, const differ::DropTable& a);
   void add_column(size_t ci, const differ::AddColumn& a);
   void drop_column(size_t ci, const differ::DropColumn& a);
   void alter_type(size_t ci, const differ::AlterColumnType& a);
@@ -101,6 +106,15 @@ class Planner {
   void drop_constraint(size_t ci, const differ::DropConstraint& a);
   void add_index(size_t ci, const differ::AddIndex& a);
   void drop_index(size_t ci, const differ::DropIndex& a);
+
+  // ---- plan_views.cpp ------------------------------------------------------------------
+  // CREATE VIEW in the product's spelling; UnsupportedError naming the change
+  // for what the pgwire planner does not render (materialized, WITH options,
+  // comments, a column list where the product has none).
+  std::string view_sql(size_t ci, const schema::View& v) const;
+  void add_view(size_t ci, const differ::AddView& a);
+  void drop_view(size_t ci, const differ::DropView& a);
+  void replace_view(size_t ci, const differ::ReplaceView& a);
 };
 
 // Shared helpers.

@@ -43,6 +43,19 @@ struct Product {
   // statements, each its own step.
   bool combined_rename_swap = false;
 
+  // The clause CREATE VIEW needs between the view's name and AS ("" = none).
+  // Spanner requires SQL SECURITY { INVOKER | DEFINER } and its syntax has no
+  // column list there (https://cloud.google.com/spanner/docs/reference/
+  // postgresql/data-definition-language#create_view); a product that sets
+  // this gets "CREATE VIEW name <clause> AS query" and a view with an
+  // explicit column list is refused.
+  std::string view_security;
+
+  // DROP TABLE is refused while the table still has secondary indexes
+  // (Spanner): the plan drops each of the table's indexes, from the live
+  // catalog, in its own contract step before the table.
+  bool drop_indexes_before_table = false;
+
   // Keyset batches compare row values ("(a, b) > (x, y)"): "" when the
   // product documents it, otherwise the sentence a backfill over a composite
   // key carries as a hazard.

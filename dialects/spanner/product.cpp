@@ -87,6 +87,14 @@ const pgwire::Product& product() {
         "Spanner's PostgreSQL interface does not document row-value comparison ((a, b) > (x, "
         "y)), which seam's keyset batches use over a composite primary key: check it on a "
         "scratch database before running this backfill.";
+    // "You must specify the SQL SECURITY as either INVOKER or DEFINER"
+    // (https://cloud.google.com/spanner/docs/create-manage-views). INVOKER:
+    // the querying role's privileges apply, as for a table; DEFINER views
+    // exist for fine-grained access control and would need a role seam does
+    // not model.
+    p.view_security = "SQL SECURITY INVOKER";
+    // DropTableWithDependentIndices (spanner-pg.yaml drop_table).
+    p.drop_indexes_before_table = true;
     p.column_type = column_type;
     p.no_rewrite_type_change = no_rewrite;
     p.advice = {

@@ -6,7 +6,8 @@
 // a renamed table all plan, each step carries the dialect-unverified hazard
 // and the entry's notes, and the drops wait in the contract phase behind the
 // checkpoint. A renamed index is planned or refused as its entry says (Spanner
-// cannot rename an index), and an added view is still refused: the pgwire
+// cannot rename an index), an added view is created in expand and a dropped
+// one waits in contract, and an added sequence is still refused: the pgwire
 // planner maps no matrix op to it. Nothing here ran against those products.
 #include <gtest/gtest.h>
 
@@ -286,19 +287,56 @@ TEST(PgwireCommonChanges, ARenamedIndexIsPlannedOrRefusedAsTheEntrySays) {
   EXPECT_GT(refused, 0);
 }
 
-// An added view is refused on every product and version: the products have
-// CREATE VIEW, but the pgwire planner maps no compat-matrix op to a new view
-// (only replace_view to a changed one). Update this when views are planned.
-TEST(PgwireCommonChanges, AnAddedViewIsRefusedNotGuessed) {
-  const char* from = "CREATE TABLE orders (id bigint PRIMARY KEY, status text);";
-  std::string to =
-      std::string(from) + "CREATE VIEW open_orders AS SELECT id FROM orders WHERE status = 'open';";
+// An added view plans on every product and version (create_view in expand)
+// and a dropped one waits behind the checkpoint (drop_view, contract, with an
+// app-compat hazard); each step carries its entry's notes and the
+// dialect-unverified hazard. A change no matrix op covers (a sequence) is
+// still refused.
+TEST(PgwireCommonChanges, ViewsArePlannedAndSequencesRefused) {
+  const char* from =
+      "CREATE TABLE orders (id bigint PRIMARY KEY, status text);"
+      "CREATE VIEW all_orders AS SELECT orders.id FROM orders;";
+  const char* to =
+      "CREATE TABLE orders (id bigint PRIMARY KEY, status text);"
+      "CREATE VIEW open_orders AS SELECT orders.id FROM orders WHERE orders.status = 'open';";
   for (const auto& t : boundaries()) {
     SCOPED_TRACE(t.label);
     auto p = plan(t, from, to);
-    EXPECT_NE(p.error.find("add view public.open_orders"), std::string::npos) << p.error;
-    EXPECT_NE(p.error.find("no compat-matrix operation covers it"), std::string::npos) << p.error;
-    EXPECT_NE(p.error.find(pgwire::product(t.dialect).name), std::string::npos) << p.error;
+    ASSERT_EQ(p.error, "");
+    const compat::Matrix& m = compat::builtin(t.dialect);
+    int creates = 0, drops = 0;
+    bool checkpoint = false;
+    for (const auto& s : p.plan.steps) {
+      if (s.kind == planner::StepKind::Checkpoint) checkpoint = true;
+      if (s.kind != planner::StepKind::Sql) continue;
+      const compat::Entry* e = m.find(s.op, t.version);
+      ASSERT_NE(e, nullptr) << s.op;
+      EXPECT_TRUE(has_hazard(s, planner::HazardType::DialectUnverified)) << s.op;
+      EXPECT_NE(s.message.find(e->notes), std::string::npos) << s.message;
+      EXPECT_FALSE(s.transactional);
+      if (s.op == "create_view") {
+        ++creates;
+        EXPECT_EQ(s.change, "add view public.open_orders");
+        EXPECT_EQ(s.phase, planner::Phase::Expand);
+      } else if (s.op == "drop_view") {
+        ++drops;
+        EXPECT_EQ(s.change, "drop view public.all_orders");
+        EXPECT_EQ(s.sql, "DROP VIEW public.all_orders;\n");
+        EXPECT_EQ(s.phase, planner::Phase::Contract);
+        EXPECT_TRUE(checkpoint) << "the drop runs behind the checkpoint";
+        EXPECT_TRUE(has_hazard(s, planner::HazardType::AppCompat));
+      } else {
+        ADD_FAILURE() << "unexpected step " << s.op;
+      }
+    }
+    EXPECT_EQ(creates, 1);
+    EXPECT_EQ(drops, 1);
+
+    auto q = plan(t, "CREATE TABLE orders (id bigint PRIMARY KEY);",
+                  "CREATE TABLE orders (id bigint PRIMARY KEY); CREATE SEQUENCE order_no;");
+    EXPECT_NE(q.error.find("add sequence public.order_no"), std::string::npos) << q.error;
+    EXPECT_NE(q.error.find("no compat-matrix operation covers it"), std::string::npos) << q.error;
+    EXPECT_NE(q.error.find(pgwire::product(t.dialect).name), std::string::npos) << q.error;
   }
 }
 
