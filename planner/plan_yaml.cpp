@@ -242,8 +242,13 @@ Step read_step(const At& at, Phase phase) {
 std::string to_yaml(const Plan& p) {
   check_plan_utf8(p);
   std::string o;
-  o += "# seam plan: review it, commit it, run it with `seam apply`. Written by seam; edits\n"
-       "# change the plan's fingerprint.\n";
+  if (p.dialect.empty() || p.dialect == "postgres")
+    o += "# seam plan: review it, commit it, run it with `seam apply`. Written by seam; edits\n"
+         "# change the plan's fingerprint.\n";
+  else  // seam's executor refuses these (cmd/apply.cpp): say so where the reviewer reads
+    o += "# seam plan: review it, commit it. `seam apply` runs PostgreSQL plans only: run these\n"
+         "# steps in order with the product's own tools (docs/dialects.md). Written by seam;\n"
+         "# edits change the plan's fingerprint.\n";
   line(o, 0, "format_version", std::to_string(p.format_version));
   text(o, 0, "seam_version", p.seam_version);
   text(o, 0, "dialect", p.dialect);

@@ -290,9 +290,11 @@ TEST(PgwirePlan, AppDualWriteCheckpointAddressesTheApplication) {
                            [](const planner::Step& s) { return s.op == "create_trigger"; }));
   auto t = plan("cockroachdb", "24.3", from, to);
   ASSERT_EQ(t.error, "");
-  for (const auto& s : t.plan.steps)
-    if (s.kind == planner::StepKind::Checkpoint)
+  for (const auto& s : t.plan.steps) {
+    if (s.kind == planner::StepKind::Checkpoint) {
       EXPECT_EQ(s.message.find("APPLICATION"), std::string::npos) << s.message;
+    }
+  }
 }
 
 TEST(PgwirePlan, Deterministic) {
