@@ -16,6 +16,7 @@
 #include <iostream>
 
 #include "cmd/commands.hpp"
+#include "cmd/plan_output.hpp"
 #include "cmd/desired.hpp"
 #include "cmd/plan_mysql.hpp"
 #include "cmd/plan_pgwire.hpp"
@@ -42,13 +43,6 @@ struct PlanArgs {
   bool exit_code = false;
   bool quiet_warnings = false;
 };
-
-std::string render(const planner::Plan& p, const std::string& format) {
-  if (format == "yaml") return planner::to_yaml(p);
-  if (format == "json") return planner::to_json(p);
-  if (format == "md") return planner::to_markdown(p);
-  return planner::to_sql(p);
-}
 
 PgwirePlanArgs pgwire_args(const PlanArgs& a) {
   PgwirePlanArgs p;
@@ -83,32 +77,14 @@ int run_plan(const PlanArgs& a) {
   in.version = compat::Version::parse(
       a.server_version.empty() ? std::to_string(conn->server_version()) : a.server_version);
   in.stats = pg::table_stats(*conn);
-  std::string matrix_override = a.matrix_override;  // the flag wins over seam.yaml's key
-  if (!a.config.empty()) {
-    planner::Config config = planner::load_config(a.config);
-    in.throttle = config.throttle;
-    if (matrix_override.empty()) matrix_override = config.compat_override;
-  }
-  const compat::Matrix matrix = compat::with_override(compat::builtin("postgres"), matrix_override);
+  const compat::Matrix matrix = plan_matrix("postgres", a.matrix_override, a.config, &in.throttle);
   in.matrix = &matrix;
   in.seam_version = SEAM_VERSION;
   in.source_fingerprint = pg::catalog_fingerprint(live);
   in.desired_fingerprint = pg::catalog_fingerprint(desired);
 
   planner::Plan plan = pg::make_plan(differ::diff(live, desired, {}), live, desired, in);
-  std::string text = render(plan, a.format);
-  if (a.out.empty()) {
-    std::cout << text << std::flush;
-  } else {
-    std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
-    if (!f || !(f << text) || !f.flush())
-      throw std::runtime_error("cannot write the plan to " + a.out);
-  }
-  if (!a.quiet_warnings)
-    for (const auto& [type, n] : plan.summary.hazard_counts)
-      std::cerr << "seam: " << n << " step hazard" << (n == 1 ? "" : "s") << " of type " << type
-                << "\n";
-  return a.exit_code && !plan.empty() ? kDifferences : kOk;
+  return emit_plan(plan, a.format, a.out, a.quiet_warnings, a.exit_code);
 }
 
 }  // namespace

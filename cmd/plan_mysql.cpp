@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "cmd/commands.hpp"
+#include "cmd/plan_output.hpp"
 #include "compat-matrix/override.hpp"
 #include "dialects/mysql/detect.hpp"
 #include "dialects/mysql/dev_server.hpp"
@@ -103,35 +104,14 @@ int run_plan_mysql(const MysqlPlanArgs& a) {
       std::cerr << "seam: warning: " << u << " (in the desired state; not planned)\n";
   }
 
-  std::string matrix_override = a.matrix_override;  // the flag wins over seam.yaml's key
-  if (!a.config.empty()) {
-    planner::Config config = planner::load_config(a.config);
-    in.throttle = config.throttle;
-    if (matrix_override.empty()) matrix_override = config.compat_override;
-  }
-  const compat::Matrix matrix = compat::with_override(compat::builtin("tidb"), matrix_override);
+  const compat::Matrix matrix = plan_matrix("tidb", a.matrix_override, a.config, &in.throttle);
   in.matrix = &matrix;
   in.seam_version = SEAM_VERSION;
   in.source_fingerprint = pg::catalog_fingerprint(live);
   in.desired_fingerprint = pg::catalog_fingerprint(desired);
   planner::Plan plan = mysql::plan_tidb(differ::diff(live, desired), live, desired, in);
 
-  std::string text = a.format == "yaml"   ? planner::to_yaml(plan)
-                     : a.format == "json" ? planner::to_json(plan)
-                     : a.format == "md"   ? planner::to_markdown(plan)
-                                          : planner::to_sql(plan);
-  if (a.out.empty()) {
-    std::cout << text << std::flush;
-  } else {
-    std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
-    if (!f || !(f << text) || !f.flush())
-      throw std::runtime_error("cannot write the plan to " + a.out);
-  }
-  if (!a.quiet_warnings)
-    for (const auto& [type, n] : plan.summary.hazard_counts)
-      std::cerr << "seam: " << n << " step hazard" << (n == 1 ? "" : "s") << " of type " << type
-                << "\n";
-  return a.exit_code && !plan.empty() ? kDifferences : kOk;
+  return emit_plan(plan, a.format, a.out, a.quiet_warnings, a.exit_code);
 }
 
 }  // namespace seam::cmd

@@ -15,6 +15,7 @@
 
 #include "dialects/pgwire/plan.hpp"
 #include "dialects/pgwire/product.hpp"
+#include "dialects/postgres/plan.hpp"
 #include "planner/assemble.hpp"
 
 namespace seam::pgwire::detail {
@@ -123,6 +124,6 @@ std::string alter_table(const schema::QualName& t);
 std::string alter_column(const schema::QualName& t, const std::string& col);
 bool has_default(const schema::Column& c);
 const std::string& default_text(const schema::Column& c);
-bool volatile_default(const std::string& text);
+using pg::volatile_default;  // dialects/postgres/plan.hpp: one rule for every product
 
 }  // namespace seam::pgwire::detail

@@ -49,6 +49,12 @@ struct PlanInput {
 planner::Plan make_plan(const differ::ChangeSet& cs, const schema::Catalog& from,
                         const schema::Catalog& to, const PlanInput& in);
 
+// Is a column default evaluated per row? Conservative: any function call but
+// the stable clock functions counts as volatile, so an unknown function gets
+// the backfill strategy, which is always safe. Shared with the other
+// PostgreSQL-wire products' planner (dialects/pgwire).
+bool volatile_default(const std::string& default_sql);
+
 // Statistics of every ordinary and partitioned table outside the system schemas.
 std::map<std::string, TableStats> table_stats(pqxx::connection& c);
 

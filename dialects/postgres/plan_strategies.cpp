@@ -29,6 +29,49 @@ using schema::quote_literal;
 using schema::quote_qual;
 constexpr size_t npos = static_cast<size_t>(-1);
 
+// Is the default expression volatile (evaluated per row)? Conservative: any
+// function call except the stable clock functions counts as volatile, so an
+// unknown function gets the backfill strategy, which is always safe.
+bool volatile_default(const std::string& text) {
+  static const std::set<std::string> stable = {"now",
+                                               "transaction_timestamp",
+                                               "statement_timestamp",
+                                               "current_date",
+                                               "current_timestamp",
+                                               "localtimestamp",
+                                               "current_time",
+                                               "localtime"};
+  bool in_str = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\'') {
+      in_str = !in_str;
+      continue;
+    }
+    if (in_str || c != '(') continue;
+    size_t e = i;
+    while (e > 0 && text[e - 1] == ' ') --e;
+    size_t b = e;
+    while (b > 0 && (std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '_' ||
+                     text[b - 1] == '.' || text[b - 1] == '"'))
+      --b;
+    if (b == e) continue;  // a parenthesis, not a call
+    // A type modifier after a cast ("::numeric(10,2)", "::character varying(5)").
+    size_t k = b;
+    while (k > 0 && text[k - 1] == ' ') --k;
+    std::string word = text.substr(b, e - b);
+    if (k >= 2 && text.compare(k - 2, 2, "::") == 0) continue;
+    if (k >= 11 && text.compare(k - 11, 11, "::character") == 0) continue;
+    if (k >= 5 && text.compare(k - 5, 5, "::bit") == 0) continue;
+    std::string lower;
+    for (char x : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(x)));
+    if (lower.rfind("pg_catalog.", 0) == 0) lower = lower.substr(11);
+    if (lower == "varying" || lower == "precision" || stable.count(lower)) continue;
+    return true;
+  }
+  return false;
+}
+
 namespace {
 
 std::string unq(const QualName& n) {
@@ -105,48 +148,6 @@ std::string alter_column(const QualName& t, const std::string& c) {
   return alter_table(t) + "ALTER COLUMN " + quote_ident(c) + " ";
 }
 
-// Is the default expression volatile (evaluated per row)? Conservative: any
-// function call except the stable clock functions counts as volatile, so an
-// unknown function gets the backfill strategy, which is always safe.
-bool volatile_default(const std::string& text) {
-  static const std::set<std::string> stable = {"now",
-                                               "transaction_timestamp",
-                                               "statement_timestamp",
-                                               "current_date",
-                                               "current_timestamp",
-                                               "localtimestamp",
-                                               "current_time",
-                                               "localtime"};
-  bool in_str = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '\'') {
-      in_str = !in_str;
-      continue;
-    }
-    if (in_str || c != '(') continue;
-    size_t e = i;
-    while (e > 0 && text[e - 1] == ' ') --e;
-    size_t b = e;
-    while (b > 0 && (std::isalnum(static_cast<unsigned char>(text[b - 1])) || text[b - 1] == '_' ||
-                     text[b - 1] == '.' || text[b - 1] == '"'))
-      --b;
-    if (b == e) continue;  // a parenthesis, not a call
-    // A type modifier after a cast ("::numeric(10,2)", "::character varying(5)").
-    size_t k = b;
-    while (k > 0 && text[k - 1] == ' ') --k;
-    std::string word = text.substr(b, e - b);
-    if (k >= 2 && text.compare(k - 2, 2, "::") == 0) continue;
-    if (k >= 11 && text.compare(k - 11, 11, "::character") == 0) continue;
-    if (k >= 5 && text.compare(k - 5, 5, "::bit") == 0) continue;
-    std::string lower;
-    for (char x : word) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(x)));
-    if (lower.rfind("pg_catalog.", 0) == 0) lower = lower.substr(11);
-    if (lower == "varying" || lower == "precision" || stable.count(lower)) continue;
-    return true;
-  }
-  return false;
-}
 
 int type_mod(const std::string& t, size_t i = 0) {
   auto p = t.find('(');

@@ -102,9 +102,10 @@ void expect_invariants(const planner::Plan& p) {
       EXPECT_EQ(planner::Phase::Contract, s.phase) << s.id;
       EXPECT_TRUE(checkpoint) << s.id << " drops before the checkpoint";
     }
-    if (!s.transactional && s.kind == planner::StepKind::Sql)
+    if (!s.transactional && s.kind == planner::StepKind::Sql) {
       EXPECT_EQ(1, std::count(s.sql.begin(), s.sql.end(), ';'))
           << s.id << ": a non-transactional step is one statement";
+    }
   }
 }
 
@@ -227,9 +228,11 @@ TEST(PlanStrategies, SetNotNullFollowsTheServersMajor) {
   for (const auto& s : plan.steps)
     if (s.kind == planner::StepKind::Sql) {
       EXPECT_EQ(planner::Phase::Contract, s.phase) << s.id;
-      for (const auto& l : s.locks)
-        if (l.mode == "ACCESS EXCLUSIVE")
+      for (const auto& l : s.locks) {
+        if (l.mode == "ACCESS EXCLUSIVE") {
           EXPECT_FALSE(s.scan) << s.id << " scans under ACCESS EXCLUSIVE";
+        }
+      }
     }
   expect_reaches(url, *conn, desired, plan);
 }

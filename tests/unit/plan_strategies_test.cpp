@@ -108,10 +108,13 @@ TEST(PlanStrategies, SetNotNullDiffersBetween17And18) {
   ASSERT_NE(nullptr, find_sql(p18, "ADD CONSTRAINT t_c_not_null NOT NULL c NOT VALID"));
   for (const auto* pl : {&p17, &p18}) {
     expect_invariants(*pl);
-    for (const auto& s : pl->steps)
-      for (const auto& l : s.locks)
-        if (l.mode == "ACCESS EXCLUSIVE")
+    for (const auto& s : pl->steps) {
+      for (const auto& l : s.locks) {
+        if (l.mode == "ACCESS EXCLUSIVE") {
           EXPECT_FALSE(s.scan) << s.id << " scans under ACCESS EXCLUSIVE";
+        }
+      }
+    }
   }
   // Version 12 plans like 17.
   EXPECT_EQ(ops(p17), ops(plan(p, "12")));
