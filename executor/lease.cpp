@@ -265,6 +265,12 @@ void Lease::heartbeat_loop() {
         opts_.metrics->set("lease_last_renewal_timestamp_seconds", "",
                            static_cast<double>(std::time(nullptr)));
       }
+    } catch (const pqxx::broken_connection& e) {
+      // A takeover terminates our lease session; so does a server restart.
+      why = std::string(
+                "the lease session's connection was closed (a takeover by another applier "
+                "or a server restart ends it): ") +
+            e.what();
     } catch (const std::exception& e) {
       why = std::string("the lease session ended: ") + e.what();
     }
