@@ -69,6 +69,10 @@ const pgwire::Product& product() {
     // ALTER TABLE, applied atomically ("Add and rename columns atomically",
     // https://www.cockroachlabs.com/docs/stable/rename-column).
     p.combined_rename_swap = true;
+    // "The UNIQUE constraint cannot be dropped directly. To remove the
+    // constraint, drop the index that was created by the constraint"
+    // (https://www.cockroachlabs.com/docs/stable/constraints#remove-constraints).
+    p.drop_unique_by_index = true;
     p.column_type = column_type;
     p.no_rewrite_type_change = no_rewrite;
     p.advice = {

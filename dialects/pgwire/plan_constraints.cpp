@@ -135,10 +135,35 @@ void Planner::add_constraint(size_t ci, const differ::AddConstraint& a) {
 }
 
 void Planner::drop_constraint(size_t ci, const differ::DropConstraint& a) {
-  bool fk = a.obj.kind == ConstraintKind::ForeignKey;
-  rendered(ci, fk ? "drop_foreign_key" : "drop_constraint", &a.table, true, true);
-  if (!fk && a.obj.kind != ConstraintKind::Check)
-    out_.back().drops.push_back(differ::key::rel({a.table.schema, a.obj.name}));  // its index
+  // One op per kind: the products differ exactly here (CockroachDB drops a
+  // UNIQUE constraint only through its index and a primary key only with a
+  // new one in the same transaction; YugabyteDB rewrites the table to drop a
+  // primary key), so a CHECK's entry must not speak for them.
+  const auto kind = a.obj.kind;
+  std::string op = kind == ConstraintKind::ForeignKey   ? "drop_foreign_key"
+                   : kind == ConstraintKind::Unique     ? "drop_unique_constraint"
+                   : kind == ConstraintKind::PrimaryKey ? "drop_primary_key"
+                                                        : "drop_constraint";
+  const QualName index{a.table.schema, a.obj.name};
+  if (kind == ConstraintKind::Unique && p_.drop_unique_by_index) {
+    std::string sql =
+        "DROP INDEX " + quote_qual(a.table) + "@" + quote_ident(a.obj.name) + " CASCADE;\n";
+    Draft d = step(ci, Phase::Contract, op, sql, "", &a.table);
+    old_keys(d, ci, true, true);
+    d.drops.push_back(differ::key::rel(index));
+    differ_hazards(d, ci);
+    // CASCADE is what the product requires here (the entry's notes say what
+    // else it drops); a 23.1 bug made it drop more.
+    d.step.message = "Check SHOW CONSTRAINTS of the tables that reference " + a.table.str() +
+                     " after this step: cockroach#107576 is a 23.1 bug where this CASCADE "
+                     "removed an unrelated foreign key. " +
+                     d.step.message;
+    push(std::move(d));
+    return;
+  }
+  rendered(ci, op, &a.table, true, true);
+  if (kind != ConstraintKind::ForeignKey && kind != ConstraintKind::Check)
+    out_.back().drops.push_back(differ::key::rel(index));  // its index
 }
 
 void Planner::add_index(size_t ci, const differ::AddIndex& a) {

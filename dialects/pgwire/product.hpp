@@ -56,6 +56,11 @@ struct Product {
   // catalog, in its own contract step before the table.
   bool drop_indexes_before_table = false;
 
+  // ALTER TABLE ... DROP CONSTRAINT cannot drop a UNIQUE constraint
+  // (CockroachDB before 26.2, cockroach#42840): its index goes with
+  // DROP INDEX table@name CASCADE, matrix op drop_unique_constraint.
+  bool drop_unique_by_index = false;
+
   // Keyset batches compare row values ("(a, b) > (x, y)"): "" when the
   // product documents it, otherwise the sentence a backfill over a composite
   // key carries as a hazard.

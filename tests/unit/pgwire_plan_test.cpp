@@ -238,6 +238,57 @@ TEST(PgwirePlan, SpannerDropsATablesIndexesBeforeTheTable) {
   EXPECT_EQ(sql_steps, 1);
 }
 
+// DROP CONSTRAINT is one op per kind: the products differ exactly there.
+TEST(PgwirePlan, DroppingAUniqueConstraintOrPrimaryKeyIsTheProducts) {
+  const char* unique =
+      "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, "
+      "CONSTRAINT accounts_email_key UNIQUE (email));";
+  auto c = plan("cockroachdb", "24.3", unique, kAccounts);
+  ASSERT_EQ(c.error, "");
+  ASSERT_EQ(c.plan.steps.size(), 2u);  // the contract checkpoint, then the drop
+  const auto& s = c.plan.steps.back();
+  EXPECT_EQ(s.op, "drop_unique_constraint");
+  EXPECT_EQ(s.phase, planner::Phase::Contract);
+  // CockroachDB's DROP CONSTRAINT does not drop a UNIQUE constraint (cockroach#42840).
+  EXPECT_EQ(s.sql, "DROP INDEX public.accounts@accounts_email_key CASCADE;\n");
+  EXPECT_NE(s.message.find("CASCADE also drops an inbound foreign key"), std::string::npos)
+      << s.message;
+  EXPECT_TRUE(has_hazard(s, planner::HazardType::DialectUnverified));
+
+  auto y = plan("yugabytedb", "2024.2", unique, kAccounts);
+  ASSERT_EQ(y.error, "");
+  EXPECT_EQ(y.plan.steps.back().op, "drop_unique_constraint");
+  EXPECT_EQ(y.plan.steps.back().sql,
+            "ALTER TABLE public.accounts DROP CONSTRAINT accounts_email_key;\n");
+  EXPECT_FALSE(has_hazard(y.plan.steps.back(), planner::HazardType::BlockingLock));
+
+  const char* keyed = "CREATE TABLE events (id bigint CONSTRAINT events_pkey PRIMARY KEY);";
+  const char* keyless = "CREATE TABLE events (id bigint NOT NULL);";
+  // CockroachDB drops a primary key only together with a new one: refused.
+  auto cp = plan("cockroachdb", "25.1", keyed, keyless);
+  EXPECT_NE(cp.error.find("drop_primary_key is not supported on CockroachDB 25.1"),
+            std::string::npos)
+      << cp.error;
+  EXPECT_NE(cp.error.find("ALTER PRIMARY KEY"), std::string::npos) << cp.error;
+  // YugabyteDB rewrites the table: planned, but as a blocking step.
+  auto yp = plan("yugabytedb", "2.20", keyed, keyless);
+  ASSERT_EQ(yp.error, "");
+  const auto& ys = yp.plan.steps.back();
+  EXPECT_EQ(ys.op, "drop_primary_key");
+  EXPECT_TRUE(has_hazard(ys, planner::HazardType::BlockingLock));
+  EXPECT_TRUE(has_hazard(ys, planner::HazardType::TableRewrite));
+  // Spanner's matrix has no such operation: refused, not guessed.
+  auto sp = plan("spanner-pg", "all", keyed, keyless);
+  EXPECT_NE(sp.error.find("no operation drop_primary_key"), std::string::npos) << sp.error;
+  // A CHECK is still drop_constraint, in DROP CONSTRAINT form.
+  auto ck =
+      plan("cockroachdb", "24.3", "CREATE TABLE t (n int4, CONSTRAINT t_n_check CHECK (n > 0));",
+           "CREATE TABLE t (n int4);");
+  ASSERT_EQ(ck.error, "");
+  EXPECT_EQ(ck.plan.steps.back().op, "drop_constraint");
+  EXPECT_EQ(ck.plan.steps.back().sql, "ALTER TABLE public.t DROP CONSTRAINT t_n_check;\n");
+}
+
 TEST(PgwirePlan, CockroachDBRendersIntegerAsInt4) {
   auto p = plan("cockroachdb", "25.1", kAccounts,
                 "CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, n integer);");
