@@ -104,6 +104,17 @@ struct AlterColumnType {
   std::string using_expr;
   bool via_text = false;
 };
+// A column becomes, stops being, or stays generated with another expression.
+// Stored values are never dropped silently: generated -> plain of one type is
+// DROP EXPRESSION (PostgreSQL 13+, values kept); every other case drops the
+// column and adds it again in one ALTER TABLE (values recomputed, or a plain
+// column's values lost - a data-loss hazard), and the indexes and constraints
+// on the column are dropped before and created again after it.
+struct AlterColumnGenerated {
+  schema::QualName table;
+  schema::Column old_obj, new_obj;
+  bool drop_expression() const { return old_obj.generated && !new_obj.generated && old_obj.type == new_obj.type && old_obj.collation == new_obj.collation; }
+};
 struct SetDefault { schema::QualName table; schema::Column old_obj, new_obj; };
 struct SetNotNull { schema::QualName table; schema::Column old_obj, new_obj; };
 struct AlterIdentity { schema::QualName table; schema::Column old_obj, new_obj; };
@@ -157,7 +168,7 @@ using ChangeOp = std::variant<
     AddType, DropType, AddEnumValue, RecreateEnum, AlterDomain, AlterCompositeType,
     AddSequence, DropSequence, AlterSequence, SetSequenceOwner,
     AddTable, DropTable, AlterTable, AttachPartition, DetachPartition,
-    AddColumn, DropColumn, AlterColumnType, SetDefault, SetNotNull, AlterIdentity,
+    AddColumn, DropColumn, AlterColumnType, AlterColumnGenerated, SetDefault, SetNotNull, AlterIdentity,
     AddConstraint, DropConstraint, AddPolicy, DropPolicy, AddIndex, DropIndex,
     AddView, DropView, ReplaceView, AddFunction, DropFunction, ReplaceFunction, AddTrigger, DropTrigger,
     SetComment,

@@ -63,6 +63,7 @@ std::string describe(const Change& ch) {
         else if constexpr (std::is_same_v<T, AddColumn>) return "add column " + col(c.table, c.obj.name);
         else if constexpr (std::is_same_v<T, DropColumn>) return "drop column " + col(c.table, c.obj.name);
         else if constexpr (std::is_same_v<T, AlterColumnType>) return "alter type of column " + col(c.table, c.new_obj.name);
+        else if constexpr (std::is_same_v<T, AlterColumnGenerated>) return "alter generation of column " + col(c.table, c.new_obj.name);
         else if constexpr (std::is_same_v<T, SetDefault>) return "set default of column " + col(c.table, c.new_obj.name);
         else if constexpr (std::is_same_v<T, SetNotNull>) return "set not null of column " + col(c.table, c.new_obj.name);
         else if constexpr (std::is_same_v<T, AlterIdentity>) return "alter identity of column " + col(c.table, c.new_obj.name);

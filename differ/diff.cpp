@@ -539,7 +539,7 @@ void Differ::indexes() {
   for (const auto& [name, ix] : to.indexes) {
     auto it = from.indexes.find(name);
     bool fresh = it == from.indexes.end() || created_rels.count(ix.table) || dropped_rels.count(it->second.table);
-    if (!fresh && same_index(it->second, ix)) {
+    if (!fresh && same_index(it->second, ix) && !on_regenerated(ix.table, it->second)) {
       if (it->second.comment != ix.comment)
         comment({ObjectKind::Index, name, "", {}}, it->second.comment, ix.comment, {key::rel(name)});
       continue;

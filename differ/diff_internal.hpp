@@ -46,6 +46,13 @@ struct Differ {
   // or inheritance changes), decided before any table is diffed.
   std::set<schema::QualName> recreated_tables;
 
+  // Columns dropped and added again by AlterColumnGenerated: the indexes and
+  // constraints on them go with the column, so they are dropped before and
+  // created again after it.
+  std::set<std::pair<schema::QualName, std::string>> regenerated;
+  bool on_regenerated(const schema::QualName& table, const schema::Index& ix) const;
+  bool on_regenerated(const schema::QualName& table, const schema::Constraint& c) const;
+
   Change& push(ChangeOp op, Deps d = {}, std::vector<Hazard> h = {}, std::string note = {});
 
   void renames();

@@ -148,7 +148,6 @@ std::string alter_column(const QualName& t, const std::string& c) {
   return alter_table(t) + "ALTER COLUMN " + quote_ident(c) + " ";
 }
 
-
 int type_mod(const std::string& t, size_t i = 0) {
   auto p = t.find('(');
   if (p == std::string::npos) return -1;
@@ -209,6 +208,7 @@ class Planner {
         for (size_t v : swap_views(a->table)) absorbed_.insert(v);
     for (size_t i = 0; i < cs_.changes.size(); ++i)
       if (!absorbed_.count(i)) plan_change(i);
+    follow_contract_regenerations();
     return std::move(out_);
   }
 
@@ -508,6 +508,8 @@ class Planner {
             add_column(ci, c);
           else if constexpr (std::is_same_v<T, AlterColumnType>)
             alter_type(ci, c);
+          else if constexpr (std::is_same_v<T, AlterColumnGenerated>)
+            alter_generated(ci, c);
           else if constexpr (std::is_same_v<T, RenameColumn>)
             rename_column(ci, c);
           else if constexpr (std::is_same_v<T, AddEnumValue>)
@@ -890,8 +892,8 @@ class Planner {
     }
     const auto& ch = cs_.changes[ci];
     std::string detach = alter_table(parent) + "DETACH PARTITION " + quote_qual(child);
-    Draft d = base(ci, Phase::Expand, "detach_partition_concurrently", detach + " CONCURRENTLY;\n",
-                   "");
+    Draft d =
+        base(ci, Phase::Expand, "detach_partition_concurrently", detach + " CONCURRENTLY;\n", "");
     d.step.on_failure = detach + " FINALIZE;\n";
     d.step.on_failure_if =
         "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits WHERE inhrelid = "
@@ -917,12 +919,13 @@ class Planner {
     std::string rel = quote_literal(quote_qual(child));
     Draft drop = base(
         ci, Phase::Expand, "drop_constraint",
-        "DO $seam$\nDECLARE c name;\nBEGIN\n  FOR c IN SELECT conname FROM pg_catalog.pg_constraint "
+        "DO $seam$\nDECLARE c name;\nBEGIN\n  FOR c IN SELECT conname FROM "
+        "pg_catalog.pg_constraint "
         "WHERE conrelid = " +
             rel + "::regclass AND contype = 'c'" +
             (keep.empty() ? "" : " AND conname <> ALL (ARRAY[" + keep + "]::name[])") +
-            " ORDER BY conname LOOP\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " + rel +
-            "::regclass, c);\n  END LOOP;\nEND $seam$;\n",
+            " ORDER BY conname LOOP\n    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', " +
+            rel + "::regclass, c);\n  END LOOP;\nEND $seam$;\n",
         "bound check");
     expand_keys(drop, ch);
     drop.creates.clear();
@@ -1517,6 +1520,68 @@ class Planner {
   }
 
   // Does the type change get the shadow-column strategy?
+  // A column's generation expression changes, or the column becomes or stops
+  // being generated. Generated -> plain keeps the values with DROP EXPRESSION
+  // (13+); everything else is one ALTER TABLE that drops the column and adds
+  // it again - a rewrite under ACCESS EXCLUSIVE with no online form (the
+  // differ drops the indexes and constraints on it before and recreates them
+  // after). In expand when the values are derived anyway; a plain column made
+  // generated loses its values, so contract (follow_contract_regenerations).
+  void alter_generated(size_t ci, const differ::AlterColumnGenerated& a) {
+    const std::string col = quote_ident(a.new_obj.name) + " of " + a.table.str();
+    if (a.drop_expression()) {
+      if (in_.version.major < 13)
+        throw UnsupportedError(differ::describe(cs_.changes[ci]) + ": PostgreSQL " +
+                               std::to_string(in_.version.major) +
+                               " has no ALTER COLUMN ... DROP EXPRESSION (13+), and dropping and "
+                               "adding the column would lose its values. Add a plain column, "
+                               "copy the values into it, and drop the generated one by hand.");
+      direct(ci, a, "drop_expression", {a.table});
+      return;
+    }
+    size_t i = direct(ci, a, "replace_generated_column", {a.table});
+    if (i == npos) return;
+    auto& hz = out_[i].step.hazards;
+    if (!a.old_obj.generated) out_[i].step.phase = Phase::Contract;  // its values are lost
+    if (!a.old_obj.generated)
+      hz.push_back({HazardType::AppCompat,
+                    "From this step on, writes that set " + col +
+                        " fail (a generated column): every application instance must have "
+                        "stopped writing it before the step runs."});
+    else
+      hz.push_back({HazardType::AppCompat, "Column " + col +
+                                               " is briefly absent inside this statement; its "
+                                               "values are computed again by the new expression."});
+  }
+
+  // A plain column made generated runs in contract (old code still writes
+  // it until the checkpoint). Whatever needs the table after it - the
+  // indexes, constraints and views recreated around it - moves to contract
+  // with it, every step of such a change together (a view is not left
+  // dropped between the phases); assemble can only pull steps earlier.
+  void follow_contract_regenerations() {
+    std::set<std::string> keys;
+    for (const auto& d : out_)
+      if (d.step.phase == Phase::Contract && d.step.op == "replace_generated_column")
+        keys.insert(d.alters.begin(), d.alters.end());
+    if (keys.empty()) return;
+    std::set<std::string> moved;  // changes (Step::change) moved to contract
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const auto& d : out_)
+        if (d.step.phase != Phase::Contract && !moved.count(d.step.change) &&
+            std::any_of(d.needs.begin(), d.needs.end(),
+                        [&](const auto& k) { return keys.count(k); }))
+          moved.insert(d.step.change), changed = true;
+      for (auto& d : out_)
+        if (d.step.phase != Phase::Contract && moved.count(d.step.change)) {
+          d.step.phase = Phase::Contract;
+          keys.insert(d.creates.begin(), d.creates.end());
+          keys.insert(d.alters.begin(), d.alters.end());
+        }
+    }
+  }
+
   bool shadowed(size_t ci, const differ::AlterColumnType& a) const {
     if (!existing(a.table) || binary_coercible(a.old_obj, a.new_obj)) return false;
     if (strategy_of("alter_type_rewrite", "shadow_column") != "shadow_column") return false;
@@ -1600,7 +1665,8 @@ class Planner {
     size_t prev =
         // Every row whose shadow is still empty: a `-- seam:using` expression
         // may give a value for a NULL source (coalesce), as the trigger does.
-        backfill(ci, t, {{shadow, expr}}, quote_ident(shadow) + " IS NULL", "backfill " + shadow, i2);
+        backfill(ci, t, {{shadow, expr}}, quote_ident(shadow) + " IS NULL", "backfill " + shadow,
+                 i2);
     // Indexes on the shadow, built concurrently after the backfill.
     std::vector<std::pair<schema::Index, schema::Index>>
         rebuilt;  // (old, copy under a temporary name)

@@ -315,6 +315,15 @@ std::vector<ChangeSql> render_change(const differ::Change& ch) {
           return one(Part::Alter, rank::kAddColumn, s);
         } else if constexpr (std::is_same_v<T, DropColumn>) {
           return one(Part::Alter, rank::kDropColumn, alter_table(c.table) + "DROP COLUMN " + quote_ident(c.obj.name) + ";\n");
+        } else if constexpr (std::is_same_v<T, AlterColumnGenerated>) {
+          if (c.drop_expression())
+            return one(Part::Alter, rank::kColumnType, alter_column(c.table, c.new_obj.name) + "DROP EXPRESSION;\n");
+          // One statement: the column is never missing between two.
+          schema::Table t = table_named(c.table);
+          std::string s = alter_table(c.table) + "DROP COLUMN " + quote_ident(c.old_obj.name) + ", ADD COLUMN " +
+                          column_def(t, c.new_obj) + ";\n";
+          if (!c.new_obj.comment.empty()) s += comment_sql(t, c.new_obj);
+          return one(Part::Alter, rank::kColumnType, s);
         } else if constexpr (std::is_same_v<T, AlterColumnType>) {
           const auto &a = c.old_obj, &b = c.new_obj;
           std::string s;

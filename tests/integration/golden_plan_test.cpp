@@ -8,6 +8,8 @@
 //    default server, 15); SEAM_UPDATE_GOLDEN=1 writes plan.expected on the
 //    default major, and on another major writes plan.pg<N>.expected only
 //    where the plan differs from plan.expected (run the default major first);
+//    plan.pg<N>.error instead holds the refusal (UnsupportedError) on a major
+//    that cannot make the change;
 //  * plan_from_yaml(to_yaml(plan)) == plan, and planning again gives the
 //    same YAML byte for byte;
 //  * every step runs in order (tests/support/plan_runner.hpp), after which
@@ -16,14 +18,12 @@
 //    survived: backfilled, shadowed and renamed columns hold the old values).
 // Two allowances, both explicit: the server's version is written as
 // "<server version>" in the expected files (plan.expected serves every major
-// without a file of its own, and a minor upgrade changes no file), and a table's columns may end in another order
-// than to.sql's when the plan moved them (a shadow or renamed column is
-// appended; PostgreSQL cannot insert one) - but only a table that an
-// app-compat hazard of the plan names, and with exactly the desired columns
-// (tests/support/plan_check.hpp).
-// Adding a case needs no code: a directory with from.sql and to.sql (and the
-// diff's expected.sql, see golden_diff_test.cpp). ctest runs this on every
-// installed major (golden_plan_test_pg<N>).
+// without a file of its own, and a minor upgrade changes no file), and a table's columns may end in
+// another order than to.sql's when the plan moved them (a shadow or renamed column is appended;
+// PostgreSQL cannot insert one) - but only a table that an app-compat hazard of the plan names, and
+// with exactly the desired columns (tests/support/plan_check.hpp). Adding a case needs no code: a
+// directory with from.sql and to.sql (and the diff's expected.sql, see golden_diff_test.cpp). ctest
+// runs this on every installed major (golden_plan_test_pg<N>).
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,6 +42,7 @@
 #include "planner/plan_render.hpp"
 #include "planner/plan_yaml.hpp"
 #include "schema/compare.hpp"
+#include "schema/errors.hpp"
 #include "schema/load.hpp"
 #include "tests/support/cases.hpp"
 #include "tests/support/pg_fixture.hpp"
@@ -69,7 +70,8 @@ bool updating() {
 
 planner::Plan plan_db(pqxx::connection& c, const schema::Catalog& desired) {
   schema::Catalog live = pg::inspect(c);
-  return pg::make_plan(differ::diff(live, desired), live, desired, test::plan_input(c, live, desired));
+  return pg::make_plan(differ::diff(live, desired), live, desired,
+                       test::plan_input(c, live, desired));
 }
 
 // The preview with the server's version (in its header) as "<server version>".
@@ -99,7 +101,8 @@ void check_golden(const fs::path& dir, const std::string& sql) {
   }
   fs::path expected = !is_default && fs::exists(own) ? own : base;
   ASSERT_TRUE(fs::exists(expected)) << expected << " is missing (run with SEAM_UPDATE_GOLDEN=1)";
-  EXPECT_EQ(read(expected), sql) << "the plan for PostgreSQL " << major << " differs from " << expected;
+  EXPECT_EQ(read(expected), sql) << "the plan for PostgreSQL " << major << " differs from "
+                                 << expected;
 }
 
 class GoldenPlan : public ::testing::TestWithParam<std::string> {};
@@ -115,6 +118,23 @@ TEST_P(GoldenPlan, MatchesRoundTripsAndReachesTheDesiredState) {
   }
   schema::Catalog desired = schema::load_path((dir / "to.sql").string()).catalog;
 
+  // plan.pg<N>.error: this major cannot do the change, and the plan must say
+  // so (the UnsupportedError's message) rather than plan something else.
+  fs::path refusal = dir / ("plan.pg" + std::to_string(test::test_pg_major()) + ".error");
+  if (fs::exists(refusal)) {
+    try {
+      plan_db(*conn, desired);
+      ADD_FAILURE() << "PostgreSQL " << test::test_pg_major() << " planned what " << refusal
+                    << " says it refuses";
+    } catch (const UnsupportedError& e) {
+      if (updating())
+        std::ofstream(refusal, std::ios::binary) << e.what() << "\n";
+      else
+        EXPECT_EQ(read(refusal), std::string(e.what()) + "\n");
+    }
+    return;
+  }
+
   planner::Plan plan = plan_db(*conn, desired);
   ASSERT_FALSE(plan.empty()) << "a golden case must change something";
   std::string yaml = planner::to_yaml(plan);
@@ -122,7 +142,8 @@ TEST_P(GoldenPlan, MatchesRoundTripsAndReachesTheDesiredState) {
   planner::Plan parsed;
   ASSERT_NO_THROW(parsed = planner::plan_from_yaml(yaml, GetParam() + ".yaml")) << yaml;
   EXPECT_TRUE(parsed == plan) << "plan_from_yaml(to_yaml(plan)) differs from the plan:\n"
-                              << yaml << "\n---- reparsed:\n" << planner::to_yaml(parsed);
+                              << yaml << "\n---- reparsed:\n"
+                              << planner::to_yaml(parsed);
 
   std::string sql = golden_text(plan);
   check_golden(dir, sql);
@@ -130,14 +151,19 @@ TEST_P(GoldenPlan, MatchesRoundTripsAndReachesTheDesiredState) {
   ASSERT_NO_THROW(test::run_plan_sequentially(*conn, plan)) << sql;
 
   schema::Catalog after = pg::inspect(*conn);
-  EXPECT_EQ("", pg::migration_script(differ::diff(after, desired))) << "not converged; plan:\n" << sql;
+  EXPECT_EQ("", pg::migration_script(differ::diff(after, desired))) << "not converged; plan:\n"
+                                                                    << sql;
   auto d = test::compare_after_plan(desired, after, plan);
-  EXPECT_TRUE(d.empty()) << "after running the plan:\n" << schema::format_differences(d) << "plan:\n" << sql;
+  EXPECT_TRUE(d.empty()) << "after running the plan:\n"
+                         << schema::format_differences(d) << "plan:\n"
+                         << sql;
 
   if (fs::exists(dir / "check.sql")) {
     std::string ok;
     ASSERT_NO_THROW(ok = test::query_value(url, read(dir / "check.sql")));
-    EXPECT_EQ("t", ok) << dir / "check.sql" << " does not hold after running the plan:\n" << sql;
+    EXPECT_EQ("t", ok) << dir / "check.sql"
+                       << " does not hold after running the plan:\n"
+                       << sql;
   }
 }
 

@@ -248,7 +248,9 @@ CREATE UNIQUE INDEX suppliers_alt_nnd ON inv.suppliers (lower(alt_code)) NULLS N
 CREATE VIEW inv.invoker_items WITH (security_invoker = true) AS SELECT id FROM inv.items;
 )SQL";
 
-int server_version(const std::string& url) { return std::stoi(seam::test::query_value(url, "SHOW server_version_num")); }
+int server_version(const std::string& url) {
+  return std::stoi(seam::test::query_value(url, "SHOW server_version_num"));
+}
 
 // What the version can take, besides kWide.
 std::string extras_for(int version, bool with_standard_bodies) {
@@ -270,7 +272,8 @@ std::filesystem::path write_temp(const std::string& name, const std::string& tex
   f << text;
   f.close();
   if (!f) throw std::runtime_error("cannot write " + path.string());
-  std::filesystem::permissions(path, std::filesystem::perms::others_read, std::filesystem::perm_options::add);
+  std::filesystem::permissions(path, std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
   return path;
 }
 
@@ -356,7 +359,9 @@ void expect_every_kind(const Catalog& c, int version, bool with_policies) {
     if (f.procedure) procedure = true;
   EXPECT_TRUE(procedure);
   EXPECT_EQ(c.triggers.size(), 6u);
-  if (version >= 150000) EXPECT_TRUE(c.views.count({"inv", "invoker_items"}));
+  if (version >= 150000) {
+    EXPECT_TRUE(c.views.count({"inv", "invoker_items"}));
+  }
   EXPECT_TRUE(c.unsupported.empty()) << ::testing::PrintToString(c.unsupported);
 }
 
@@ -384,14 +389,17 @@ void expect_round_trip(const std::string& sql, bool with_policies) {
   Catalog cat_b = inspect_url(b);
 
   auto diffs = seam::schema::compare(cat_a, cat_b);
-  EXPECT_TRUE(diffs.empty()) << "database A vs its dump reloaded:\n" << seam::schema::format_differences(diffs, 200);
+  EXPECT_TRUE(diffs.empty()) << "database A vs its dump reloaded:\n"
+                             << seam::schema::format_differences(diffs, 200);
   std::string dump_b = seam::pg::dump_catalog(cat_b);
   EXPECT_EQ(dump_a, dump_b);
   // And `seam diff` between the two has nothing to say.
   EXPECT_EQ(seam::pg::migration_script(seam::differ::diff(cat_b, cat_a, {})), "");
 }
 
-TEST(InspectRoundTrip, WideSchemaSurvivesDumpAndReload) { expect_round_trip(kWide, false); }
+TEST(InspectRoundTrip, WideSchemaSurvivesDumpAndReload) {
+  expect_round_trip(kWide, false);
+}
 
 TEST(InspectRoundTrip, PoliciesSurviveDumpAndReload) {
   expect_round_trip(std::string(kWide) + kPolicies, true);
@@ -419,7 +427,8 @@ TEST(InspectRoundTrip, LoaderAgreesWithLiveCatalogOnWideSchema) {
   Catalog live = inspect_url(a);
   seam::schema::LoadResult offline = seam::schema::load_sql(sql, "wide.sql");
   auto diffs = seam::schema::compare(offline.catalog, live);
-  EXPECT_TRUE(diffs.empty()) << "offline vs live:\n" << seam::schema::format_differences(diffs, 200);
+  EXPECT_TRUE(diffs.empty()) << "offline vs live:\n"
+                             << seam::schema::format_differences(diffs, 200);
 }
 
 }  // namespace
