@@ -1542,16 +1542,20 @@ class Planner {
     size_t i = direct(ci, a, "replace_generated_column", {a.table});
     if (i == npos) return;
     auto& hz = out_[i].step.hazards;
-    if (!a.old_obj.generated) out_[i].step.phase = Phase::Contract;  // its values are lost
-    if (!a.old_obj.generated)
+    // Dropped and added again, the column is appended: SELECT * changes order.
+    std::string moves =
+        " The column is dropped and added again, so it moves to the end of " + a.table.str() + ".";
+    if (!a.old_obj.generated) {
+      out_[i].step.phase = Phase::Contract;  // its values are lost
       hz.push_back({HazardType::AppCompat,
                     "From this step on, writes that set " + col +
                         " fail (a generated column): every application instance must have "
-                        "stopped writing it before the step runs."});
-    else
-      hz.push_back({HazardType::AppCompat, "Column " + col +
-                                               " is briefly absent inside this statement; its "
-                                               "values are computed again by the new expression."});
+                        "stopped writing it before the step runs." +
+                        moves});
+    } else {
+      hz.push_back(
+          {HazardType::AppCompat, "Its values are computed again by the new expression." + moves});
+    }
   }
 
   // A plain column made generated runs in contract (old code still writes
