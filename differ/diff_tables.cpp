@@ -2,10 +2,10 @@
 // partitioning, table options - and the foreign keys that must be re-added
 // when what they reference is replaced.
 #include <algorithm>
-#include <cctype>
 
 #include "differ/diff_internal.hpp"
 #include "schema/canon.hpp"
+#include "schema/name_scan.hpp"
 
 namespace seam::differ::detail {
 
@@ -230,7 +230,8 @@ void Differ::columns(const schema::Table& a, const schema::Table& b) {
       AlterColumnGenerated g{t, *oc, nc};
       std::vector<Hazard> h;
       Deps d{.alters = {rk}, .needs = to_ix.of_column(b, nc), .old_needs = from_ix->of_column(a, *oc)};
-      if (!g.drop_expression()) {
+      const bool kept = g.drop_expression();
+      if (!kept) {
         if (!oc->generated)
           h.push_back({HazardKind::DataLoss, "column " + col_name(t, nc.name) +
                                                  " becomes a generated column: it is dropped and added again, and its "
@@ -242,7 +243,6 @@ void Differ::columns(const schema::Table& a, const schema::Table& b) {
         regenerated.insert({t, nc.name});
         replaced.insert(rk);
       }
-      bool kept = g.drop_expression();
       push(std::move(g), std::move(d), std::move(h));
       if (!kept) continue;
       // DROP EXPRESSION keeps the column: its default, NOT NULL and comment
@@ -290,42 +290,15 @@ void Differ::drop_constraint(const schema::Table& t, const schema::Constraint& c
   push(DropConstraint{t.name, c}, {.drops = {key::con(t.name, c.name)}, .old_needs = from_ix->of_constraint(t, c)});
 }
 
-namespace {
-// Whether `sql` mentions identifier `name` (bare or quoted) - conservative: a
-// false match only drops and recreates an index or constraint.
-bool mentions(const std::optional<schema::Expr>& e, const std::string& name) {
-  if (!e) return false;
-  const std::string& sql = e->canon.empty() ? e->text : e->canon;
-  if (sql.find("\"" + name + "\"") != std::string::npos) return true;
-  auto ident = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '$'; };
-  for (size_t at = sql.find(name); at != std::string::npos; at = sql.find(name, at + 1)) {
-    bool left = at == 0 || !ident(sql[at - 1]);
-    bool right = at + name.size() >= sql.size() || !ident(sql[at + name.size()]);
-    if (left && right) return true;
-  }
-  return false;
-}
-
-bool elems_mention(const std::vector<schema::IndexElem>& elems, const std::vector<std::string>& include,
-                   const std::optional<schema::Expr>& where, const std::string& col) {
-  for (const auto& e : elems)
-    if (e.column == col || mentions(e.expr, col)) return true;
-  return std::find(include.begin(), include.end(), col) != include.end() || mentions(where, col);
-}
-}  // namespace
-
 bool Differ::on_regenerated(const schema::QualName& table, const schema::Index& ix) const {
   for (const auto& [t, col] : regenerated)
-    if (t == table && elems_mention(ix.elems, ix.include, ix.where, col)) return true;
+    if (t == table && schema::index_mentions(ix, col)) return true;
   return false;
 }
 
 bool Differ::on_regenerated(const schema::QualName& table, const schema::Constraint& c) const {
-  for (const auto& [t, col] : regenerated) {
-    if (t != table) continue;
-    if (std::find(c.columns.begin(), c.columns.end(), col) != c.columns.end()) return true;
-    if (mentions(c.check, col) || elems_mention(c.elems, c.include, c.where, col)) return true;
-  }
+  for (const auto& [t, col] : regenerated)
+    if (t == table && schema::constraint_mentions(c, col)) return true;
   return false;
 }
 

@@ -133,4 +133,32 @@ void scan_names(std::string_view t, NameRefs& out) {
   }
 }
 
+bool mentions(std::string_view text, std::string_view word) {
+  if (word.empty()) return false;
+  for (size_t p = text.find(word); p != std::string_view::npos; p = text.find(word, p + 1)) {
+    auto ident = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+    };
+    bool before = p == 0 || !ident(text[p - 1]);
+    bool after = p + word.size() >= text.size() || !ident(text[p + word.size()]);
+    if (before && after) return true;
+  }
+  return false;
+}
+
+bool index_mentions(const Index& ix, const std::string& col) {
+  for (const auto& e : ix.elems)
+    if (e.column == col || (e.expr && mentions(e.expr->text, col))) return true;
+  if (std::find(ix.include.begin(), ix.include.end(), col) != ix.include.end()) return true;
+  return ix.where && mentions(ix.where->text, col);
+}
+
+bool constraint_mentions(const Constraint& k, const std::string& col) {
+  if (std::find(k.columns.begin(), k.columns.end(), col) != k.columns.end()) return true;
+  if (std::find(k.include.begin(), k.include.end(), col) != k.include.end()) return true;
+  for (const auto& e : k.elems)
+    if (e.column == col || (e.expr && mentions(e.expr->text, col))) return true;
+  return (k.check && mentions(k.check->text, col)) || (k.where && mentions(k.where->text, col));
+}
+
 }  // namespace seam::schema

@@ -32,4 +32,12 @@ struct NameRefs {
 // ('app.s'::regclass, as nextval's argument prints) counts as a name.
 void scan_names(std::string_view sql, NameRefs& out);
 
+// Whether SQL text mentions `word` as a whole identifier (quoted or not) -
+// conservative: a word inside a literal also counts.
+bool mentions(std::string_view text, std::string_view word);
+// Whether the index / constraint uses column `col`: a key column, INCLUDE,
+// an expression, a predicate, a CHECK.
+bool index_mentions(const Index& ix, const std::string& col);
+bool constraint_mentions(const Constraint& k, const std::string& col);
+
 }  // namespace seam::schema

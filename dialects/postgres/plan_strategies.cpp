@@ -16,6 +16,7 @@
 #include "planner/assemble.hpp"
 #include "schema/canon.hpp"
 #include "schema/errors.hpp"
+#include "schema/name_scan.hpp"
 
 namespace seam::pg {
 
@@ -348,7 +349,7 @@ class Planner {
           out.push_back(differ::key::rel({d->obj.name.schema, k.name}));
     } else if (auto* c = std::get_if<differ::DropColumn>(&ch.op)) {
       for (const auto& [n, ix] : from_.indexes)
-        if (ix.table == c->table && index_mentions(ix, c->obj.name))
+        if (ix.table == c->table && schema::index_mentions(ix, c->obj.name))
           out.push_back(differ::key::rel(n));
     }
     // An index (or key) of a partitioned table takes its partitions' indexes
@@ -1300,33 +1301,6 @@ class Planner {
     return push(std::move(d), after);
   }
 
-  // Does SQL text mention `word` as a whole identifier (quoted or not)?
-  static bool mentions(const std::string& text, const std::string& word) {
-    for (size_t p = text.find(word); p != std::string::npos; p = text.find(word, p + 1)) {
-      auto ident = [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
-      };
-      bool before = p == 0 || !ident(text[p - 1]);
-      bool after = p + word.size() >= text.size() || !ident(text[p + word.size()]);
-      if (before && after) return true;
-    }
-    return false;
-  }
-  static bool index_mentions(const schema::Index& ix, const std::string& col) {
-    for (const auto& e : ix.elems)
-      if (e.column == col || (e.expr && mentions(e.expr->text, col))) return true;
-    for (const auto& c : ix.include)
-      if (c == col) return true;
-    return ix.where && mentions(ix.where->text, col);
-  }
-  static bool constraint_mentions(const schema::Constraint& k, const std::string& col) {
-    if (std::find(k.columns.begin(), k.columns.end(), col) != k.columns.end()) return true;
-    if (std::find(k.include.begin(), k.include.end(), col) != k.include.end()) return true;
-    for (const auto& e : k.elems)
-      if (e.column == col || (e.expr && mentions(e.expr->text, col))) return true;
-    return (k.check && mentions(k.check->text, col)) || (k.where && mentions(k.where->text, col));
-  }
-
   // Is column `col` of t concerned by another change of the set (an index
   // or constraint over it, a view of the table, the same column)? Then the
   // copy strategies step aside: those objects would follow the old column.
@@ -1342,10 +1316,10 @@ class Planner {
             using T = std::decay_t<decltype(c)>;
             if constexpr (std::is_same_v<T, differ::AddIndex> ||
                           std::is_same_v<T, differ::DropIndex>)
-              return c.obj.table == t && index_mentions(c.obj, col);
+              return c.obj.table == t && schema::index_mentions(c.obj, col);
             else if constexpr (std::is_same_v<T, differ::AddConstraint> ||
                                std::is_same_v<T, differ::DropConstraint>)
-              return (c.table == t && constraint_mentions(c.obj, col)) ||
+              return (c.table == t && schema::constraint_mentions(c.obj, col)) ||
                      (c.obj.kind == schema::ConstraintKind::ForeignKey && c.obj.ref_table == t &&
                       std::find(c.obj.ref_columns.begin(), c.obj.ref_columns.end(), col) !=
                           c.obj.ref_columns.end());
@@ -1356,10 +1330,10 @@ class Planner {
                                std::is_same_v<T, differ::RenameColumn>)
               return c.table == t && (c.new_obj.name == col || c.old_obj.name == col);
             else if constexpr (std::is_same_v<T, differ::AddView>)
-              return mentions(c.obj.query.text, t.name);
+              return schema::mentions(c.obj.query.text, t.name);
             else if constexpr (std::is_same_v<T, differ::ReplaceView>)
-              return mentions(c.new_obj.query.text, t.name) ||
-                     mentions(c.old_obj.query.text, t.name);
+              return schema::mentions(c.new_obj.query.text, t.name) ||
+                     schema::mentions(c.old_obj.query.text, t.name);
             else if constexpr (std::is_same_v<T, differ::AddTrigger>)
               return c.obj.table == t;
             else
@@ -1387,7 +1361,7 @@ class Planner {
     for (const auto& k : tb->constraints) {
       if (std::find(k.columns.begin(), k.columns.end(), col.name) != k.columns.end())
         return "constraint " + quote_ident(k.name) + " uses the column";
-      if (constraint_mentions(k, col.name))
+      if (schema::constraint_mentions(k, col.name))
         return "constraint " + quote_ident(k.name) + " uses the column";
     }
     for (const auto& [n, other] : from_.tables)
@@ -1415,7 +1389,7 @@ class Planner {
     } else {
       for (const auto& [n, v] : from_.views)
         if (std::find(v.deps.begin(), v.deps.end(), t) != v.deps.end() ||
-            mentions(v.query.text, t.name))
+            schema::mentions(v.query.text, t.name))
           return "view " + n.str() + " reads the table (views follow the old column)";
     }
     for (const auto& [n, tr] : from_.triggers)
@@ -1488,7 +1462,7 @@ class Planner {
         for (const auto& r : reads)
           if (std::find(rv->old_obj.deps.begin(), rv->old_obj.deps.end(), r) !=
                   rv->old_obj.deps.end() ||
-              mentions(rv->old_obj.query.text, r.name)) {
+              schema::mentions(rv->old_obj.query.text, r.name)) {
             found.push_back(i);
             reads.insert(rv->old_obj.name);
             grew = true;
@@ -1505,7 +1479,7 @@ class Planner {
         for (size_t m = 0; m < found.size(); ++m) {
           const auto& o = std::get<differ::ReplaceView>(cs_.changes[found[m]].op).new_obj;
           if (m != k && (std::find(v.deps.begin(), v.deps.end(), o.name) != v.deps.end() ||
-                         mentions(v.query.text, o.name.name)))
+                         schema::mentions(v.query.text, o.name.name)))
             ready = false;
         }
         if (ready) {
